@@ -1,0 +1,11 @@
+export type * from './content-part.js';
+export type * from './message.js';
+export type * from './tool.js';
+export type * from './usage.js';
+export type * from './finish-reason.js';
+export type * from './chat-request.js';
+export type * from './chat-response.js';
+export type * from './stream-event.js';
+export { emptyUsage, totalTokens } from './usage.js';
+export { GatewayError, isGatewayError, toGatewayError } from './gateway-error.js';
+export type { GatewayErrorCode, GatewayErrorOptions } from './gateway-error.js';

@@ -16,6 +16,8 @@ export interface ImagePart {
   source: ImageSource;
   /** OpenAI's `detail` hint (auto|low|high); dropped by formats without one. */
   detail?: string;
+  /** Anthropic prompt-cache marker (opaque); see TextPart.cacheControl. */
+  cacheControl?: unknown;
 }
 
 export interface FilePart {
@@ -26,6 +28,8 @@ export interface FilePart {
   url?: string;
   fileId?: string;
   filename?: string;
+  /** Anthropic prompt-cache marker (opaque); see TextPart.cacheControl. */
+  cacheControl?: unknown;
 }
 
 export interface ReasoningPart {
@@ -43,6 +47,8 @@ export interface ToolCallPart {
   name: string;
   /** Arguments exactly as JSON text: never re-serialised, so key order and numbers survive. */
   argumentsJson: string;
+  /** Anthropic prompt-cache marker (opaque); see TextPart.cacheControl. */
+  cacheControl?: unknown;
 }
 
 export interface ToolResultPart {
@@ -52,6 +58,12 @@ export interface ToolResultPart {
   toolName?: string;
   content: Array<TextPart | ImagePart>;
   isError?: boolean;
+  /**
+   * Anthropic prompt-cache marker (opaque). Agent clients put their moving cache breakpoint on the
+   * last block of the conversation, which is usually a tool result: losing it would re-bill the
+   * whole prompt on every turn.
+   */
+  cacheControl?: unknown;
 }
 
 export type UserContentPart = TextPart | ImagePart | FilePart;

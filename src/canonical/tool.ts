@@ -4,6 +4,8 @@ export interface ToolDefinition {
   /** JSON Schema of the arguments object. */
   inputSchema: Record<string, unknown>;
   strict?: boolean;
+  /** Anthropic prompt-cache marker (opaque); a breakpoint on the last tool caches all tools. */
+  cacheControl?: unknown;
 }
 
 export type ToolChoice =

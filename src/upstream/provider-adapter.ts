@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { ChatRequest, ChatResponse, StreamEvent, WireFormat } from '../canonical/index.js';
 import type { InstanceRecord } from '../config/instance-record.js';
@@ -6,6 +7,8 @@ import type { UpstreamTimeouts } from './upstream-timeouts.js';
 
 /** What every adapter may use; passed in so tests control time, logging and file locations. */
 export interface AdapterDeps {
+  /** Shared keep-alive agent: one connection pool per upstream origin, however many instances use it. */
+  dispatcher: Dispatcher;
   timeouts: UpstreamTimeouts;
   logger: Logger;
   now: () => number;

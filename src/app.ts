@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { Agent } from 'undici';
+import writeFileAtomic from 'write-file-atomic';
+import { ConfigError } from './config/config-error.js';
+import type { GatewayConfig } from './config/config-schema.js';
+import type { GatewayContext } from './gateway/gateway-context.js';
+import { ApiKeyCheck } from './http/api-key-auth.js';
+import { createGatewayServer } from './http/create-server.js';
+import type { Route } from './http/route.js';
+import { allRoutes, fallbackEncodeError } from './inbound/all-routes.js';
+import { HealthChecker } from './pool/health-checker.js';
+import { PoolRegistry } from './pool/pool-registry.js';
+import { PoolsFileWriter } from './state/pools-file-writer.js';
+import { readPoolsFile } from './state/read-pools-file.js';
+import { watchFile } from './state/watch-file.js';
+import type { ProviderAdapter } from './upstream/provider-adapter.js';
+import { builtInAdapters, ProviderRegistry } from './upstream/provider-registry.js';
+
+export interface StartOptions {
+  config: GatewayConfig;
+  poolsFile: string;
+  /** config.json to watch for edits, with the function that re-reads it (CLI and env applied). */
+  configFile?: string;
+  reloadConfig?: () => Promise<GatewayConfig>;
+  logger: Logger;
+  adapters?: ProviderAdapter[];
+  routes?: Route[];
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  apiKey: string;
+  apiKeyGenerated: boolean;
+  registry: PoolRegistry;
+  writer: PoolsFileWriter;
+  healthChecker: HealthChecker;
+  unservedPools: string[];
+  config(): GatewayConfig;
+  /** Re-reads provider_pools.json now (the watcher calls this on edits). */
+  reloadPools(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function createAgent(config: GatewayConfig): Agent {
+  return new Agent({
+    connect: { timeout: config.UPSTREAM_CONNECT_TIMEOUT_MS },
+    headersTimeout: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+    bodyTimeout: config.UPSTREAM_CHUNK_TIMEOUT_MS,
+    keepAliveTimeout: 30_000,
+  });
+}
+
+/** Composition root: wires config, pools, persistence, health checks and the HTTP server. */
+export async function startGateway(options: StartOptions): Promise<RunningGateway> {
+  const { logger, poolsFile } = options;
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  let config = options.config;
+  const apiKeyGenerated = !config.REQUIRED_API_KEY;
+  const generatedKey = `pg-${randomBytes(24).toString('base64url')}`;
+  let apiKey = config.REQUIRED_API_KEY ?? generatedKey;
+  let apiKeyCheck = new ApiKeyCheck(apiKey);
+  const providers = new ProviderRegistry(options.adapters ?? builtInAdapters());
+  const dispatcher = createAgent(config);
+  const timeouts = () => ({ connectMs: config.UPSTREAM_CONNECT_TIMEOUT_MS, firstByteMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS, betweenChunksMs: config.UPSTREAM_CHUNK_TIMEOUT_MS });
+  let writer: PoolsFileWriter | undefined;
+  const registry = new PoolRegistry({
+    providers,
+    adapterDeps: { dispatcher, timeouts: timeouts(), logger, now, baseDir: path.dirname(poolsFile) },
+    logger,
+    now,
+    random,
+    config: () => config,
+    onChange: () => writer?.markDirty(),
+  });
+
+  const initial = await readPoolsFile(poolsFile);
+  const report = registry.apply(initial.parsed, poolsFile);
+  if (report.unserved.length > 0) logger.warn({ pools: report.unserved }, 'pools of provider types not served yet: kept in the file, not used');
+  let lastWrittenText = initial.text;
+  if (initial.parsed.generatedUuids) {
+    lastWrittenText = `${JSON.stringify(initial.parsed.document, null, 2)}\n`;
+    await writeFileAtomic(poolsFile, lastWrittenText, { fsync: true });
+    logger.info({ file: poolsFile }, 'generated missing instance uuids and wrote them back');
+  }
+  writer = new PoolsFileWriter({
+    file: poolsFile,
+    registry,
+    logger,
+    now,
+    debounceMs: config.STATS_FLUSH_DEBOUNCE_MS,
+    maxWaitMs: config.STATS_FLUSH_MAX_WAIT_MS,
+    onWritten: (text) => {
+      lastWrittenText = text;
+    },
+  });
+  const activeWriter = writer;
+
+  const reloadPools = async (): Promise<void> => {
+    try {
+      const content = await readPoolsFile(poolsFile);
+      if (content.text === lastWrittenText) return;
+      const applied = registry.apply(content.parsed, poolsFile);
+      lastWrittenText = content.text;
+      if (content.parsed.generatedUuids) activeWriter.markDirty();
+      logger.info({ served: applied.served, unserved: applied.unserved }, 'provider pools reloaded');
+      if (content.parsed.generatedUuids) {
+        lastWrittenText = `${JSON.stringify(content.parsed.document, null, 2)}\n`;
+        await writeFileAtomic(poolsFile, lastWrittenText, { fsync: true });
+      }
+    } catch (error) {
+      const message = error instanceof ConfigError ? error.message : (error as Error).message;
+      logger.error({ err: message }, 'provider pools file edit rejected; the last good configuration keeps serving');
+    }
+  };
+
+  const reloadConfig = async (): Promise<void> => {
+    if (!options.reloadConfig) return;
+    try {
+      const next = await options.reloadConfig();
+      if (next.SERVER_PORT !== config.SERVER_PORT || next.HOST !== config.HOST) logger.warn('HOST and SERVER_PORT changes take effect on restart');
+      config = next;
+      if (next.REQUIRED_API_KEY && next.REQUIRED_API_KEY !== apiKey) {
+        apiKey = next.REQUIRED_API_KEY;
+        apiKeyCheck = new ApiKeyCheck(apiKey);
+      }
+      registry.apply((await readPoolsFile(poolsFile)).parsed, poolsFile);
+      logger.info('config reloaded');
+    } catch (error) {
+      logger.error({ err: (error as Error).message }, 'config edit rejected; the last good configuration keeps serving');
+    }
+  };
+
+  const gateway: GatewayContext = { registry, providers, config: () => config, logger, now };
+  const healthChecker = new HealthChecker({ registry, providers, config: () => config, logger, now, random });
+  const server = createGatewayServer({ gateway, routes: options.routes ?? allRoutes, fallbackEncodeError, apiKey: () => apiKeyCheck });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.SERVER_PORT, config.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const unwatch = config.HOT_RELOAD
+    ? [watchFile(poolsFile, 150, () => void reloadPools()), ...(options.configFile ? [watchFile(options.configFile, 150, () => void reloadConfig())] : [])]
+    : [];
+  healthChecker.start();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`,
+    port,
+    apiKey,
+    apiKeyGenerated,
+    registry,
+    writer: activeWriter,
+    healthChecker,
+    unservedPools: report.unserved,
+    config: () => config,
+    reloadPools,
+    close() {
+      closing ??= (async () => {
+        unwatch.forEach((stop) => stop());
+        await healthChecker.stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), 2_000).unref();
+        });
+        await activeWriter.close();
+        await registry.close();
+        await dispatcher.close();
+      })();
+      return closing;
+    },
+  };
+}

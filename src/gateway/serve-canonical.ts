@@ -1,0 +1,111 @@
+import type { ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import { GatewayError, type ChatRequest, type ChatResponse, type StreamEvent } from '../canonical/index.js';
+import { dispatchWithFailover } from '../pool/dispatch-with-failover.js';
+import type { Lease } from '../pool/provider-pool.js';
+import { mapTransportError } from '../upstream/map-transport-error.js';
+import type { GatewayContext } from './gateway-context.js';
+import type { Target } from './resolve-target.js';
+
+export interface ServeCanonicalOptions {
+  ctx: GatewayContext;
+  res: ServerResponse;
+  signal: AbortSignal;
+  target: Target;
+  request: ChatRequest;
+  sessionKey: string | undefined;
+  encodeResponse: (response: ChatResponse) => string;
+  encodeStream: (events: AsyncIterable<StreamEvent>) => AsyncIterable<string>;
+  /** Content type of streamed frames; SSE unless a protocol says otherwise. */
+  streamContentType?: string;
+}
+
+/** Events that show the upstream is really answering; before one arrives, nothing is committed. */
+const COMMITTING = new Set<StreamEvent['type']>(['text-delta', 'reasoning-delta', 'tool-call-start', 'tool-call-delta', 'finish']);
+
+interface StartedStream {
+  buffered: StreamEvent[];
+  rest: AsyncIterator<StreamEvent>;
+}
+
+async function startStream(events: AsyncIterable<StreamEvent>, signal: AbortSignal): Promise<StartedStream> {
+  const iterator = events[Symbol.asyncIterator]();
+  const buffered: StreamEvent[] = [];
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      const event = next.value;
+      // An error before any content (e.g. overloaded inside a 200 stream) can still fail over.
+      if (event.type === 'error') throw event.error;
+      buffered.push(event);
+      if (COMMITTING.has(event.type)) break;
+    }
+  } catch (error) {
+    await iterator.return?.();
+    throw mapTransportError(error, signal, 'upstream stream');
+  }
+  return { buffered, rest: iterator };
+}
+
+async function* resume(started: StartedStream, lease: Lease, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+  yield* started.buffered;
+  for (;;) {
+    let next: IteratorResult<StreamEvent>;
+    try {
+      next = await started.rest.next();
+    } catch (error) {
+      const failure = mapTransportError(error, signal, 'upstream stream broke off');
+      const interrupted = failure.code === 'client_closed' ? failure : new GatewayError('stream_interrupted', failure.message, { origin: 'upstream', cause: error });
+      lease.fail(interrupted);
+      yield { type: 'error', error: interrupted };
+      return;
+    }
+    if (next.done) return;
+    if (next.value.type === 'error') lease.fail(next.value.error);
+    yield next.value;
+  }
+}
+
+/**
+ * The canonical path: the request goes to the chosen instance's adapter, and the answer comes back
+ * through the client protocol's encoder. Failover covers everything until the first content event.
+ */
+export async function serveCanonical(options: ServeCanonicalOptions): Promise<void> {
+  const { ctx, res, signal, target, request } = options;
+  const common = { pool: target.pool, model: target.model, sessionKey: options.sessionKey, maxRetries: ctx.config().REQUEST_MAX_RETRIES, signal };
+  if (!request.stream) {
+    const { value, lease } = await dispatchWithFailover<ChatResponse>({
+      ...common,
+      attempt: (lease) => lease.instance.connection!.generate(request, { signal }),
+    });
+    try {
+      const text = options.encodeResponse(value);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-poolgate-instance': lease.instance.name });
+      res.end(text);
+    } finally {
+      lease.release();
+    }
+    return;
+  }
+  const { value, lease } = await dispatchWithFailover<StartedStream>({
+    ...common,
+    attempt: async (lease) => startStream(await lease.instance.connection!.stream(request, { signal }), signal),
+  });
+  try {
+    res.writeHead(200, {
+      'content-type': options.streamContentType ?? 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-poolgate-instance': lease.instance.name,
+    });
+    for await (const frame of options.encodeStream(resume(value, lease, signal))) {
+      if (res.destroyed) break;
+      if (!res.write(frame)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    }
+    if (!res.destroyed) res.end();
+  } finally {
+    await value.rest.return?.();
+    lease.release();
+  }
+}

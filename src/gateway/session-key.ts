@@ -1,0 +1,17 @@
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/**
+ * The conversation a request belongs to: an explicit `x-session-id` header first; else a hash of
+ * the conversation's opening (system prompt and first user turn), which stays the same as the
+ * conversation grows. Returns undefined when there is nothing distinctive to hash, so sessions
+ * never collapse onto one shared key.
+ */
+export function sessionKeyOf(headers: IncomingHttpHeaders, opening: unknown): string | undefined {
+  const explicit = headers['x-session-id'];
+  if (typeof explicit === 'string' && explicit) return `id:${explicit}`;
+  if (opening === undefined || opening === null) return undefined;
+  const text = typeof opening === 'string' ? opening : JSON.stringify(opening);
+  if (!text || text === '[]' || text === '{}') return undefined;
+  return `h:${createHash('sha1').update(text).digest('base64url')}`;
+}

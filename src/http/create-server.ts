@@ -1,0 +1,76 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { GatewayError, toGatewayError } from '../canonical/index.js';
+import type { GatewayContext } from '../gateway/gateway-context.js';
+import { extractApiKey, type ApiKeyCheck } from './api-key-auth.js';
+import type { Route } from './route.js';
+import { sendEncodedError } from './send-response.js';
+
+export interface ServerOptions {
+  gateway: GatewayContext;
+  routes: readonly Route[];
+  /** Shape of errors for paths no route matches. */
+  fallbackEncodeError: Route['encodeError'];
+  apiKey: () => ApiKeyCheck;
+}
+
+/** `/openai-custom-eu/v1/chat/completions` → pool `openai-custom-eu`, path `/v1/chat/completions`. */
+function splitPoolPrefix(path: string): { pool: string | undefined; path: string } {
+  if (path.startsWith('/v1/') || path.startsWith('/v1beta/') || path === '/health') return { pool: undefined, path };
+  const second = path.indexOf('/', 1);
+  if (second > 1) {
+    const rest = path.slice(second);
+    if (rest.startsWith('/v1/') || rest.startsWith('/v1beta/') || rest === '/v1' ) return { pool: decodeURIComponent(path.slice(1, second)), path: rest };
+  }
+  return { pool: undefined, path };
+}
+
+export function createGatewayServer(options: ServerOptions): Server {
+  const exact = new Map<string, Route>();
+  const patterns: Route[] = [];
+  for (const route of options.routes) {
+    if (typeof route.path === 'string') exact.set(`${route.method} ${route.path}`, route);
+    else patterns.push(route);
+  }
+  const find = (method: string, path: string): Route | undefined =>
+    exact.get(`${method} ${path}`) ?? patterns.find((route) => route.method === method && (route.path as RegExp).test(path));
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q === -1 ? url : url.slice(0, q);
+    const search = q === -1 ? '' : url.slice(q);
+    const { pool, path } = splitPoolPrefix(rawPath);
+    const route = find(req.method ?? 'GET', path);
+    if (!route) {
+      req.resume();
+      sendEncodedError(res, options.fallbackEncodeError(new GatewayError('not_found', `no route for ${req.method} ${rawPath}`, { origin: 'client' })));
+      return;
+    }
+    if (!route.public && !options.apiKey().matches(extractApiKey(req.headers, search))) {
+      req.resume();
+      sendEncodedError(
+        res,
+        route.encodeError(new GatewayError('authentication', 'missing or invalid gateway API key', { origin: 'client', status: 401, retryable: false })),
+      );
+      return;
+    }
+    const controller = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    try {
+      await route.handle(req, res, { gateway: options.gateway, pathPool: pool, path, search, signal: controller.signal });
+    } catch (thrown) {
+      const error = toGatewayError(thrown);
+      if (error.code === 'client_closed' || controller.signal.aborted) {
+        res.destroy();
+        return;
+      }
+      if (error.code === 'internal') options.gateway.logger.error({ err: thrown }, 'request failed');
+      sendEncodedError(res, route.encodeError(error));
+    }
+  };
+
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handle(req, res));
+  return server;
+}

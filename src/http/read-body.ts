@@ -1,0 +1,27 @@
+import type { IncomingMessage } from 'node:http';
+import { GatewayError } from '../canonical/index.js';
+
+/** Reads the whole request body, refusing more than `limitBytes` (413) before buffering it all. */
+export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limitBytes) {
+      reject(new GatewayError('request_too_large', `request body of ${declared} bytes exceeds the limit of ${limitBytes}`, { origin: 'client' }));
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        reject(new GatewayError('request_too_large', `request body exceeds the limit of ${limitBytes} bytes`, { origin: 'client' }));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.on('error', (error) => reject(new GatewayError('client_closed', `reading the request failed: ${error.message}`, { origin: 'client' })));
+  });
+}

@@ -1,0 +1,14 @@
+import type { GatewayContext } from '../gateway/gateway-context.js';
+
+/** Per-request facts the router works out before a protocol handler runs. */
+export interface RequestContext {
+  gateway: GatewayContext;
+  /** Pool named by a `/<pool>/v1/...` path prefix. */
+  pathPool: string | undefined;
+  /** Path without the pool prefix, e.g. `/v1/chat/completions`. */
+  path: string;
+  /** Query string including `?`, or ''. */
+  search: string;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}

@@ -1,0 +1,8 @@
+import type { Route } from '../http/route.js';
+import { encodeOpenAIError } from './openai/encode-error.js';
+import { openAIRoutes } from './openai/openai-routes.js';
+
+/** Every client protocol's endpoints. A new protocol is a folder under inbound/ and one line here. */
+export const allRoutes: Route[] = [...openAIRoutes];
+
+export const fallbackEncodeError = encodeOpenAIError;

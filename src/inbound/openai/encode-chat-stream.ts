@@ -1,0 +1,111 @@
+import { GatewayError, isGatewayError, type StreamEvent } from '../../canonical/index.js';
+import type { OpenAIChatChunk, OpenAIChatChunkChoice, OpenAIChatChunkDelta } from '../../wire/openai/index.js';
+import { encodeOpenAIStreamError } from './encode-error.js';
+import { encodeOpenAIFinishReason } from './encode-openai-finish-reason.js';
+import { encodeOpenAIUsage } from './encode-openai-usage.js';
+
+export interface OpenAIChatStreamOptions {
+  clientModel: string;
+  /** The client asked `stream_options.include_usage`: send the trailing `choices: []` usage chunk. */
+  includeUsage: boolean;
+  /** Clock used only when content arrives before a `start` event; defaults to `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * Encodes a canonical stream as Chat Completions SSE frames (`data: …\n\n`). Yields exactly one
+ * terminal: after `finish` the final chunk, the usage chunk (when asked) and `data: [DONE]`;
+ * after `error`, a thrown source or a source that ends without `finish`, one
+ * `data: {"error":…}` frame and nothing more (openai-node raises it as an APIError).
+ */
+export async function* encodeOpenAIChatStream(
+  events: AsyncIterable<StreamEvent>,
+  options: OpenAIChatStreamOptions,
+): AsyncGenerator<string> {
+  const { clientModel, includeUsage } = options;
+  let id: string | undefined;
+  let created = 0;
+  /** Canonical block index → OpenAI tool-call index (which counts tool calls only). */
+  const toolIndexes = new Map<number, number>();
+
+  const frame = (choices: OpenAIChatChunkChoice[], usage?: OpenAIChatChunk['usage']): string => {
+    const chunk: OpenAIChatChunk = { id: id!, object: 'chat.completion.chunk', created, model: clientModel, choices };
+    if (includeUsage) chunk.usage = usage ?? null;
+    return `data: ${JSON.stringify(chunk)}\n\n`;
+  };
+  const deltaFrame = (delta: OpenAIChatChunkDelta): string =>
+    frame([{ index: 0, delta, logprobs: null, finish_reason: null }]);
+  const roleFrame = (): string => deltaFrame({ role: 'assistant', content: '' });
+  /** Content before `start` would be a contract breach upstream; still produce a valid stream. */
+  const ensureStarted = (): string | undefined => {
+    if (id !== undefined) return undefined;
+    const nowMs = (options.now ?? Date.now)();
+    id = `chatcmpl-${nowMs.toString(36)}`;
+    created = Math.floor(nowMs / 1000);
+    return roleFrame();
+  };
+
+  try {
+    for await (const event of events) {
+      if (event.type === 'error') {
+        yield encodeOpenAIStreamError(event.error);
+        return;
+      }
+      if (event.type === 'start') {
+        if (id === undefined) {
+          id = event.id;
+          created = event.created;
+          yield roleFrame();
+        }
+        continue;
+      }
+      const opening = ensureStarted();
+      if (opening !== undefined) yield opening;
+      switch (event.type) {
+        case 'text-delta':
+          if (event.text.length > 0) yield deltaFrame({ content: event.text });
+          break;
+        case 'reasoning-delta':
+          if (event.text.length > 0) yield deltaFrame({ reasoning_content: event.text });
+          break;
+        case 'tool-call-start': {
+          const toolIndex = toolIndexes.size;
+          toolIndexes.set(event.index, toolIndex);
+          yield deltaFrame({
+            tool_calls: [{ index: toolIndex, id: event.id, type: 'function', function: { name: event.name, arguments: '' } }],
+          });
+          break;
+        }
+        case 'tool-call-delta': {
+          const toolIndex = toolIndexes.get(event.index);
+          if (toolIndex !== undefined && event.argumentsJson.length > 0) {
+            yield deltaFrame({ tool_calls: [{ index: toolIndex, function: { arguments: event.argumentsJson } }] });
+          }
+          break;
+        }
+        case 'finish': {
+          const finishReason = encodeOpenAIFinishReason(event.finishReason, event.rawFinishReason, toolIndexes.size > 0);
+          yield frame([{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }]);
+          if (includeUsage) yield frame([], encodeOpenAIUsage(event.usage));
+          yield 'data: [DONE]\n\n';
+          return;
+        }
+        default:
+          // Block boundaries, signatures and early usage have no Chat Completions frame.
+          break;
+      }
+    }
+  } catch (error) {
+    yield encodeOpenAIStreamError(
+      isGatewayError(error)
+        ? error
+        : new GatewayError('stream_interrupted', `The response stream failed: ${error instanceof Error ? error.message : String(error)}`, {
+            cause: error,
+          }),
+    );
+    return;
+  }
+  yield encodeOpenAIStreamError(
+    new GatewayError('stream_interrupted', 'The upstream stream ended before the response was complete.'),
+  );
+}

@@ -1,0 +1,31 @@
+import { healthSummary } from '../../gateway/health-summary.js';
+import { listModelIds } from '../../gateway/list-models.js';
+import type { Route } from '../../http/route.js';
+import { sendJson } from '../../http/send-response.js';
+import { handleChatCompletions } from './chat-completions-route.js';
+import { encodeOpenAIError } from './encode-error.js';
+import { encodeOpenAIModels } from './encode-models.js';
+
+export const openAIRoutes: Route[] = [
+  { method: 'POST', path: '/v1/chat/completions', handle: handleChatCompletions, encodeError: encodeOpenAIError },
+  {
+    method: 'GET',
+    path: '/v1/models',
+    encodeError: encodeOpenAIError,
+    handle: async (req, res, rc) => {
+      const header = req.headers['model-provider'];
+      sendJson(res, 200, encodeOpenAIModels(listModelIds(rc.gateway, rc.pathPool ?? (typeof header === 'string' ? header : undefined))));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/health',
+    public: true,
+    encodeError: encodeOpenAIError,
+    handle: async (_req, res, rc) => {
+      const pools = healthSummary(rc.gateway);
+      const serving = pools.some((pool) => pool.healthy + pool.probing > 0);
+      sendJson(res, serving ? 200 : 503, { status: serving ? 'ok' : 'degraded', pools });
+    },
+  },
+];

@@ -1,0 +1,76 @@
+import type { ChatRequest } from '../../canonical/index.js';
+import type { InstanceRecord } from '../../config/instance-record.js';
+import { HttpUpstream } from '../http-upstream.js';
+import { parseBaseUrl, requireString } from '../parse-base-url.js';
+import type { AdapterDeps, CallOptions, ForwardRequest, ProviderAdapter, UpstreamConnection } from '../provider-adapter.js';
+import { readJsonBody } from '../read-json-body.js';
+import { decodeOpenAIUpstreamResponse } from './decode-chat-response.js';
+import { decodeOpenAIUpstreamStream } from './decode-chat-stream.js';
+import { decodeOpenAIUpstreamError } from './decode-openai-error.js';
+import { encodeOpenAIUpstreamRequest } from './encode-chat-request.js';
+
+/** Headers of the client's request an OpenAI-compatible upstream may care about. */
+function jsonHeaders(apiKey: string, stream: boolean, extra?: Record<string, string>): Record<string, string> {
+  return {
+    ...extra,
+    authorization: `Bearer ${apiKey}`,
+    'content-type': 'application/json',
+    accept: stream ? 'text/event-stream' : 'application/json',
+  };
+}
+
+/** An OpenAI-compatible upstream: `OPENAI_BASE_URL` (including `/v1`) and `OPENAI_API_KEY`. */
+export function createOpenAICompatibleConnection(http: HttpUpstream, apiKey: string, extraHeaders?: Record<string, string>): UpstreamConnection {
+  const post = (path: string, body: string | Buffer, stream: boolean, options: CallOptions, headers?: Record<string, string>) =>
+    http.request({ method: 'POST', path, headers: jsonHeaders(apiKey, stream, { ...extraHeaders, ...headers }), body, signal: options.signal });
+
+  return {
+    async generate(request: ChatRequest, options: CallOptions) {
+      const body = JSON.stringify(encodeOpenAIUpstreamRequest({ ...request, stream: false }));
+      const response = await post('/chat/completions', body, false, options);
+      return decodeOpenAIUpstreamResponse(await readJsonBody(response, options.signal));
+    },
+    async stream(request: ChatRequest, options: CallOptions) {
+      const body = JSON.stringify(encodeOpenAIUpstreamRequest({ ...request, stream: true }));
+      const response = await post('/chat/completions', body, true, options);
+      return decodeOpenAIUpstreamStream(response.body);
+    },
+    async forward(request: ForwardRequest, options: CallOptions) {
+      const response = await post(request.path, request.body, request.stream, options, request.headers);
+      const contentType = response.headers['content-type'];
+      const headers: Record<string, string> = typeof contentType === 'string' ? { 'content-type': contentType } : {};
+      return {
+        status: response.statusCode,
+        headers,
+        body: response.body,
+      };
+    },
+    async probe(model: string, options: CallOptions) {
+      const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1, stream: false });
+      const response = await post('/chat/completions', body, false, options);
+      await response.body.dump();
+    },
+    async listModels(options: CallOptions) {
+      const response = await http.request({ method: 'GET', path: '/models', headers: jsonHeaders(apiKey, false), signal: options.signal });
+      const body = (await readJsonBody(response, options.signal)) as { data?: Array<{ id?: unknown }> };
+      return (body.data ?? []).map((model) => model.id).filter((id): id is string => typeof id === 'string');
+    },
+    async close() {
+      // Connections belong to the shared agent; nothing per instance to release.
+    },
+  };
+}
+
+export const openAICustomAdapter: ProviderAdapter = {
+  type: 'openai-custom',
+  wireFormat: 'openai',
+  defaultCheckModel: 'gpt-4o-mini',
+  defaultModels: ['gpt-4o', 'gpt-4o-mini'],
+  connectionFields: ['OPENAI_BASE_URL', 'OPENAI_API_KEY'],
+  connect(record: InstanceRecord, deps: AdapterDeps) {
+    const baseUrl = parseBaseUrl(record.OPENAI_BASE_URL, 'OPENAI_BASE_URL');
+    const apiKey = requireString(record.OPENAI_API_KEY, 'OPENAI_API_KEY');
+    const http = new HttpUpstream(baseUrl, deps.dispatcher, deps.timeouts, decodeOpenAIUpstreamError, deps.now);
+    return createOpenAICompatibleConnection(http, apiKey);
+  },
+};

@@ -1,0 +1,23 @@
+import type { ProviderAdapter } from './provider-adapter.js';
+import { openAICustomAdapter } from './openai-custom/openai-custom-adapter.js';
+
+/** Every provider type poolgate serves. A new provider is a folder under upstream/ and one line here. */
+export function builtInAdapters(): ProviderAdapter[] {
+  return [openAICustomAdapter];
+}
+
+export class ProviderRegistry {
+  private readonly byType = new Map<string, ProviderAdapter>();
+
+  constructor(adapters: readonly ProviderAdapter[]) {
+    for (const adapter of adapters) this.byType.set(adapter.type, adapter);
+  }
+
+  get(type: string): ProviderAdapter | undefined {
+    return this.byType.get(type);
+  }
+
+  get types(): string[] {
+    return [...this.byType.keys()];
+  }
+}

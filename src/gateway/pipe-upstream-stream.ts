@@ -32,6 +32,9 @@ export function pipeUpstreamStream(body: Readable, res: ServerResponse, first: B
       res.off('drain', onDrain);
       resolve(error ? { error, atEventBoundary: endsEvent(last) } : { atEventBoundary: endsEvent(last) });
     };
+    // The body may have ended or failed while it sat paused after its first chunk.
+    if (body.readableEnded) return finish();
+    if (body.errored) return finish(body.errored);
     body.on('data', onData);
     res.on('drain', onDrain);
     body.once('end', () => finish());

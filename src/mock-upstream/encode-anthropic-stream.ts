@@ -39,7 +39,7 @@ export function encodeAnthropicStream(reply: MockReply, ctx: EncodeContext): str
   }
   if (reply.text !== undefined) {
     block({ type: 'text', text: '' },
-      splitText(reply.text, ctx.streamChunks).map((text) => ({ type: 'text_delta', text })));
+      splitText(reply.text, reply.singleChunk ? 1 : ctx.streamChunks).map((text) => ({ type: 'text_delta', text })));
   }
   if (reply.toolCall) {
     block({ type: 'tool_use', id: `toolu_${ctx.id}`, name: reply.toolCall.name, input: {} }, [

@@ -32,7 +32,7 @@ export function encodeOpenAIStream(reply: MockReply, ctx: EncodeContext): string
     }
   }
   if (reply.text !== undefined) {
-    for (const piece of splitText(reply.text, ctx.streamChunks)) frames.push(chunk({ content: piece }));
+    for (const piece of splitText(reply.text, reply.singleChunk ? 1 : ctx.streamChunks)) frames.push(chunk({ content: piece }));
   }
   if (reply.toolCall) {
     if (reply.reasoning !== undefined && toolHeader) frames.push(chunk(toolHeader));

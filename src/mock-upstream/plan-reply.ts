@@ -21,6 +21,8 @@ export interface MockReply {
   reasoningTokens: number;
   /** Stream the raw bytes so multi-byte characters are cut across socket writes. */
   splitCharacters: boolean;
+  /** Stream the text as one delta (the 1-token probe reply) instead of streamChunks pieces. */
+  singleChunk: boolean;
 }
 
 /** The deterministic reply rules: probe, tool result, multibyte marker, tool call, echo. */
@@ -36,6 +38,7 @@ export function planReply(input: ReplyInput): MockReply {
       outputTokens: 1,
       reasoningTokens: 0,
       splitCharacters: false,
+      singleChunk: true,
     };
   }
   const reasoning = input.thinking ? `Mock reasoning about: ${input.lastUserText}` : undefined;
@@ -64,5 +67,6 @@ export function planReply(input: ReplyInput): MockReply {
     outputTokens: reasoningTokens + Math.max(1, estimateTokens(outputChars)),
     reasoningTokens,
     splitCharacters,
+    singleChunk: false,
   };
 }

@@ -22,7 +22,7 @@ export function renderReply(
   const key = JSON.stringify([
     protocol.name, stream, ctx.includeUsage, ctx.model, ctx.streamChunks,
     reply.reasoning, reply.text, reply.toolCall?.name, reply.toolCall?.argumentsJson, reply.finish,
-    reply.inputTokens, reply.outputTokens, reply.reasoningTokens,
+    reply.inputTokens, reply.outputTokens, reply.reasoningTokens, reply.singleChunk,
   ]);
   if (!isTemplateSafe(key)) return Buffer.from(encode(ctx.id));
   return cache.get(key, () => encode(ID_SLOT)).render(ctx.id);

@@ -77,10 +77,10 @@ export async function sendGeneration(deps: MockHandlerDeps, request: GenerationR
     sendJson(res, protocol, 200, renderReply(deps.cache, protocol, reply, ctx, false), requestId);
     return;
   }
+  // No explicit `connection` header: node sets keep-alive itself and honours a client's `close`.
   const headers = [
     'content-type', protocol.sseContentType,
     'cache-control', 'no-cache',
-    'connection', 'keep-alive',
     protocol.requestIdHeader, requestId,
   ];
   if (delayMs === 0 && dropAfter === undefined && !reply.splitCharacters) {

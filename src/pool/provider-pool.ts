@@ -132,10 +132,13 @@ export class ProviderPool {
     const health = instance.health;
     const settings = this.cooldown();
     const isRateLimit = error.code === 'rate_limited' || error.code === 'quota_exhausted';
+    // Only a failed half-open trial means a cooldown ended in another failure; failures of
+    // requests already in flight when the cooldown began must not escalate it.
+    const coolingStreak = probe ? health.coolingStreak + 1 : health.coolingStreak;
     const history = {
       consecutiveFailures: health.consecutiveFailures + 1,
       consecutiveRateLimits: isRateLimit ? health.consecutiveRateLimits + 1 : 0,
-      coolingStreak: health.coolingStreak,
+      coolingStreak,
     };
     const verdict = judgeFailure(error, history, settings);
     if (verdict.kind === 'ignore') return;
@@ -147,10 +150,10 @@ export class ProviderPool {
     instance.stats.lastErrorMessage = error.message.slice(0, 500);
     instance.dirty = true;
     // A failed half-open trial goes straight back to cooling, for longer.
-    const cool = verdict.kind === 'cool' ? verdict : probe ? { kind: 'cool' as const, durationMs: settings.serverErrorMs * 2 ** Math.min(10, health.coolingStreak), reason: `probe failed: ${error.message}` } : undefined;
+    const cool = verdict.kind === 'cool' ? verdict : probe ? { kind: 'cool' as const, durationMs: Math.min(settings.serverErrorMs * 2 ** Math.min(10, coolingStreak), settings.maxMs), reason: `probe failed: ${error.message}` } : undefined;
     if (cool) {
       const until = now + cool.durationMs;
-      if (probe || health.cooling) health.coolingStreak++;
+      health.coolingStreak = coolingStreak;
       // A second limit on a cooling instance extends its cooldown; it never shortens it.
       health.until = health.cooling && health.until > until ? health.until : until;
       health.cooling = true;

@@ -1,9 +1,10 @@
 import type { ProviderAdapter } from './provider-adapter.js';
+import { claudeCustomAdapter } from './claude-custom/claude-custom-adapter.js';
 import { openAICustomAdapter } from './openai-custom/openai-custom-adapter.js';
 
 /** Every provider type poolgate serves. A new provider is a folder under upstream/ and one line here. */
 export function builtInAdapters(): ProviderAdapter[] {
-  return [openAICustomAdapter];
+  return [openAICustomAdapter, claudeCustomAdapter];
 }
 
 export class ProviderRegistry {

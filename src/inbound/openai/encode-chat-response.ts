@@ -11,12 +11,10 @@ import { encodeOpenAIUsage } from './encode-openai-usage.js';
 export function encodeOpenAIChatResponse(response: ChatResponse, clientModel: string): OpenAIChatResponse {
   let text = '';
   let reasoning = '';
-  let hasText = false;
   const toolCalls: OpenAIChatToolCall[] = [];
   for (const part of response.content) {
     if (part.type === 'text') {
       text += part.text;
-      hasText = true;
     } else if (part.type === 'reasoning') {
       reasoning += part.text;
     } else {
@@ -26,7 +24,7 @@ export function encodeOpenAIChatResponse(response: ChatResponse, clientModel: st
   const message: OpenAIChatResponseMessage = {
     role: 'assistant',
     // OpenAI answers `content: null` for a pure tool-call turn and "" for an empty answer.
-    content: hasText && text.length > 0 ? text : toolCalls.length > 0 ? null : text,
+    content: text.length > 0 ? text : toolCalls.length > 0 ? null : '',
     refusal: null,
   };
   if (reasoning.length > 0) message.reasoning_content = reasoning;

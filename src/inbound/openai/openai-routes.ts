@@ -5,6 +5,7 @@ import { sendJson } from '../../http/send-response.js';
 import { handleChatCompletions } from './chat-completions-route.js';
 import { encodeOpenAIError } from './encode-error.js';
 import { encodeOpenAIModels } from './encode-models.js';
+import { encodeAnthropicModels } from '../anthropic/encode-models.js';
 
 export const openAIRoutes: Route[] = [
   { method: 'POST', path: '/v1/chat/completions', handle: handleChatCompletions, encodeError: encodeOpenAIError },
@@ -14,7 +15,9 @@ export const openAIRoutes: Route[] = [
     encodeError: encodeOpenAIError,
     handle: async (req, res, rc) => {
       const header = req.headers['model-provider'];
-      sendJson(res, 200, encodeOpenAIModels(listModelIds(rc.gateway, rc.pathPool ?? (typeof header === 'string' ? header : undefined))));
+      const ids = listModelIds(rc.gateway, rc.pathPool ?? (typeof header === 'string' ? header : undefined));
+      // One path, two protocols: Anthropic clients always send anthropic-version.
+      sendJson(res, 200, req.headers['anthropic-version'] ? encodeAnthropicModels(ids) : encodeOpenAIModels(ids));
     },
   },
   {

@@ -65,8 +65,11 @@ export function encodeAnthropicUpstreamRequest(
   const reasoning = request.reasoning;
   if (reasoning?.disabled) {
     thinking = { type: 'disabled' };
-  } else if ((reasoning?.budgetTokens ?? 0) > 0 || reasoning?.effort !== undefined) {
-    const wanted = reasoning.budgetTokens && reasoning.budgetTokens > 0 ? reasoning.budgetTokens : EFFORT_THINKING_BUDGET[reasoning.effort!];
+  } else if (reasoning !== undefined && ((reasoning.budgetTokens ?? 0) > 0 || reasoning.effort !== undefined)) {
+    const wanted =
+      reasoning.budgetTokens !== undefined && reasoning.budgetTokens > 0
+        ? reasoning.budgetTokens
+        : EFFORT_THINKING_BUDGET[reasoning.effort ?? 'medium'];
     const budget = Math.max(MIN_THINKING_BUDGET, wanted);
     // Anthropic needs budget < max_tokens; give the visible answer the room the client asked for.
     if (maxTokens <= budget) maxTokens = budget + (request.maxOutputTokens ?? defaultMaxTokens);

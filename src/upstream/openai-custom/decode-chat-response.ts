@@ -54,6 +54,14 @@ export function decodeOpenAIUsage(value: unknown): Usage | undefined {
   return usage;
 }
 
+/**
+ * An id for a tool call the upstream sent without one: stable for the response, unique within
+ * it, and limited to `[A-Za-z0-9_-]` so every other protocol accepts it.
+ */
+export function syntheticToolCallId(responseId: string, position: number): string {
+  return `call_${responseId.replace(/[^A-Za-z0-9_-]/g, '_') || 'x'}_${position}`;
+}
+
 /** Tool-call arguments are JSON text; some servers send the object itself. */
 export function decodeOpenAIArguments(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -98,7 +106,7 @@ export function decodeOpenAIUpstreamResponse(body: unknown): ChatResponse {
       if (typeof name !== 'string' || name.length === 0) throw badResponse('a tool call has no name');
       content.push({
         type: 'tool-call',
-        id: typeof call.id === 'string' && call.id.length > 0 ? call.id : `call_${id || 'x'}_${toolCalls}`,
+        id: typeof call.id === 'string' && call.id.length > 0 ? call.id : syntheticToolCallId(id, toolCalls),
         name,
         argumentsJson: decodeOpenAIArguments(call.function.arguments),
       });
@@ -108,7 +116,7 @@ export function decodeOpenAIUpstreamResponse(body: unknown): ChatResponse {
   if (isObject(message.function_call) && typeof message.function_call.name === 'string') {
     content.push({
       type: 'tool-call',
-      id: `call_${id || 'x'}_${toolCalls}`,
+      id: syntheticToolCallId(id, toolCalls),
       name: message.function_call.name,
       argumentsJson: decodeOpenAIArguments(message.function_call.arguments),
     });

@@ -1,7 +1,12 @@
 import type { FinishReason, StreamEvent, Usage } from '../../canonical/index.js';
 import { GatewayError, isGatewayError } from '../../canonical/index.js';
 import { readSseEvents } from '../read-sse-events.js';
-import { decodeOpenAIArguments, decodeOpenAIFinishReason, decodeOpenAIUsage } from './decode-chat-response.js';
+import {
+  decodeOpenAIArguments,
+  decodeOpenAIFinishReason,
+  decodeOpenAIUsage,
+  syntheticToolCallId,
+} from './decode-chat-response.js';
 import { decodeOpenAIInStreamError } from './decode-openai-error.js';
 
 type Json = Record<string, unknown>;
@@ -67,7 +72,7 @@ export async function* decodeOpenAIUpstreamStream(body: AsyncIterable<Uint8Array
     }
     if (call === undefined) {
       closeOpen();
-      call = { blockIndex: blockCount++, id: id ?? `call_${chunkId || 'x'}_${toolCallCount}` };
+      call = { blockIndex: blockCount++, id: id ?? syntheticToolCallId(chunkId, toolCallCount) };
       toolCallCount++;
       callsById.set(call.id, call);
       if (upstreamIndex !== undefined) callsByUpstreamIndex.set(upstreamIndex, call);

@@ -1,0 +1,69 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GatewayError, type ChatRequest, type ChatResponse, type StreamEvent, type WireFormat } from '../canonical/index.js';
+import type { RequestContext } from '../http/request-context.js';
+import { forwardWithFailover } from './forward-with-failover.js';
+import { resolveTarget } from './resolve-target.js';
+import { serveCanonical } from './serve-canonical.js';
+import { sessionKeyOf } from './session-key.js';
+
+/** How one client protocol's chat endpoint plugs into the shared request path. */
+export interface ChatEndpoint {
+  /** The wire format of the client's body; an upstream speaking it gets the body as it is. */
+  wireFormat: WireFormat;
+  /** Upstream path for the fast path, under the upstream's versioned base. */
+  forwardPath: string;
+  /** Client headers that the same-protocol upstream should receive (anthropic-beta, ...). */
+  passHeaders?: readonly string[];
+  decode(body: Record<string, unknown>): ChatRequest;
+  encodeResponse(response: ChatResponse, clientModel: string): string;
+  encodeStream(events: AsyncIterable<StreamEvent>, clientModel: string, request: ChatRequest): AsyncIterable<string>;
+  encodeStreamError(error: GatewayError): string;
+  /** The conversation's opening, hashed for session affinity. */
+  opening(body: Record<string, unknown>): unknown;
+}
+
+/**
+ * One chat request from any protocol: route it to a pool, then either forward it untouched (same
+ * protocol on both sides) or decode it to the canonical model and encode the answer back.
+ */
+export async function serveChat(req: IncomingMessage, res: ServerResponse, rc: RequestContext, body: Buffer, parsed: Record<string, unknown>, endpoint: ChatEndpoint): Promise<void> {
+  const ctx = rc.gateway;
+  const model = parsed.model;
+  if (typeof model !== 'string' || model === '') throw GatewayError.invalidRequest('model: expected a non-empty string', 'model');
+  if (!Array.isArray(parsed.messages) || parsed.messages.length === 0) throw GatewayError.invalidRequest('messages: expected a non-empty array', 'messages');
+  const header = req.headers['model-provider'];
+  const target = resolveTarget(ctx, rc.pathPool, typeof header === 'string' ? header : undefined, model);
+  const sessionKey = ctx.config().SESSION_AFFINITY ? sessionKeyOf(req.headers, endpoint.opening(parsed)) : undefined;
+
+  if (target.adapter.wireFormat === endpoint.wireFormat) {
+    const headers: Record<string, string> = {};
+    for (const name of endpoint.passHeaders ?? []) {
+      const value = req.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    await forwardWithFailover({
+      ctx,
+      res,
+      signal: rc.signal,
+      target,
+      path: endpoint.forwardPath,
+      body: target.model === model ? body : JSON.stringify({ ...parsed, model: target.model }),
+      stream: parsed.stream === true,
+      headers,
+      sessionKey,
+      encodeStreamError: endpoint.encodeStreamError,
+    });
+    return;
+  }
+  const request = { ...endpoint.decode(parsed), model: target.model };
+  await serveCanonical({
+    ctx,
+    res,
+    signal: rc.signal,
+    target,
+    request,
+    sessionKey,
+    encodeResponse: (response) => endpoint.encodeResponse(response, model),
+    encodeStream: (events) => endpoint.encodeStream(events, model, request),
+  });
+}

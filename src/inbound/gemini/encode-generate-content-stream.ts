@@ -1,0 +1,136 @@
+import { GatewayError, toGatewayError, type StreamEvent } from '../../canonical/index.js';
+import type { GeminiGenerateContentResponse, GeminiPart } from '../../wire/gemini/index.js';
+import { encodeGeminiStreamError } from './encode-error.js';
+import { encodeGeminiFinishReason } from './encode-finish-reason.js';
+import { parseArgs } from './encode-model-parts.js';
+import { encodeGeminiUsageMetadata } from './encode-usage-metadata.js';
+
+export interface EncodeGeminiStreamOptions {
+  /** The model name the client asked for; echoed as `modelVersion`. */
+  clientModel: string;
+  /** `responseId` used only if the canonical stream has no `start` event. */
+  fallbackResponseId?: string;
+}
+
+type BlockState =
+  | { kind: 'text' }
+  | { kind: 'reasoning'; hadText: boolean; redacted: boolean }
+  | { kind: 'tool-call'; name: string; argumentsJson: string; done: boolean };
+
+/**
+ * Canonical stream events → Gemini `:streamGenerateContent?alt=sse` frames, one
+ * `data: {GenerateContentResponse}\r\n\r\n` per chunk (no event names, no terminator: the
+ * connection close ends it).
+ *
+ * Text and thought deltas go out as they come. Gemini delivers a function call whole, so a tool
+ * call's argument text is buffered until its block ends and then sent as one `functionCall` part.
+ * Thought signatures follow the rule of `encodeGeminiModelParts`. The last chunk carries
+ * `finishReason` and `usageMetadata`, and a non-empty part list, because the Gemini SDK's chat
+ * drops the whole turn from its history if any chunk has no parts. A canonical error, a thrown
+ * source or a source that ends unfinished produces one `{"error": {...}}` chunk, which the Gemini
+ * SDK raises as `ApiError`.
+ */
+export async function* encodeGeminiStream(
+  events: AsyncIterable<StreamEvent>,
+  options: EncodeGeminiStreamOptions,
+): AsyncGenerator<string> {
+  let responseId = options.fallbackResponseId ?? '';
+  const blocks = new Map<number, BlockState>();
+  let signature: string | undefined;
+
+  const chunk = (parts: GeminiPart[], last?: Pick<Extract<StreamEvent, { type: 'finish' }>, 'finishReason' | 'rawFinishReason' | 'usage'>): string => {
+    const body: GeminiGenerateContentResponse = {
+      candidates: [
+        {
+          content: { role: 'model', parts },
+          ...(last !== undefined ? { finishReason: encodeGeminiFinishReason(last.finishReason, last.rawFinishReason) } : {}),
+          index: 0,
+        },
+      ],
+      ...(last !== undefined ? { usageMetadata: encodeGeminiUsageMetadata(last.usage) } : {}),
+      modelVersion: options.clientModel,
+      responseId,
+    };
+    return `data: ${JSON.stringify(body)}\r\n\r\n`;
+  };
+  const signed = (part: GeminiPart): GeminiPart => {
+    if (signature === undefined) return part;
+    const out = { ...part, thoughtSignature: signature };
+    signature = undefined;
+    return out;
+  };
+  const functionCall = (state: Extract<BlockState, { kind: 'tool-call' }>): GeminiPart => {
+    state.done = true;
+    return signed({ functionCall: { name: state.name, args: parseArgs(state.argumentsJson) } });
+  };
+
+  try {
+    for await (const event of events) {
+      switch (event.type) {
+        case 'start':
+          responseId = event.id;
+          break;
+        case 'text-start':
+          blocks.set(event.index, { kind: 'text' });
+          break;
+        case 'text-delta':
+          if (event.text !== '') yield chunk([signed({ text: event.text })]);
+          break;
+        case 'reasoning-start':
+          blocks.set(event.index, { kind: 'reasoning', hadText: false, redacted: event.redactedData !== undefined });
+          break;
+        case 'reasoning-delta': {
+          const state = blocks.get(event.index);
+          if (event.text === '' || (state?.kind === 'reasoning' && state.redacted)) break;
+          if (state?.kind === 'reasoning') state.hadText = true;
+          yield chunk([signed({ text: event.text, thought: true })]);
+          break;
+        }
+        case 'reasoning-signature': {
+          const state = blocks.get(event.index);
+          if (state?.kind === 'reasoning' && state.redacted) break;
+          // Signed thought text keeps its signature on a thought part; a bare signature (Gemini's
+          // signature of the next visible part) waits for that part.
+          if (state?.kind === 'reasoning' && state.hadText) {
+            yield chunk([{ text: '', thought: true, thoughtSignature: event.signature }]);
+          } else {
+            signature = event.signature;
+          }
+          break;
+        }
+        case 'tool-call-start':
+          blocks.set(event.index, { kind: 'tool-call', name: event.name, argumentsJson: '', done: false });
+          break;
+        case 'tool-call-delta': {
+          const state = blocks.get(event.index);
+          if (state?.kind === 'tool-call') state.argumentsJson += event.argumentsJson;
+          break;
+        }
+        case 'tool-call-end': {
+          const state = blocks.get(event.index);
+          if (state?.kind === 'tool-call' && !state.done) yield chunk([functionCall(state)]);
+          break;
+        }
+        case 'finish': {
+          const parts: GeminiPart[] = [];
+          for (const state of blocks.values()) {
+            if (state.kind === 'tool-call' && !state.done) parts.push(functionCall(state));
+          }
+          if (signature !== undefined) parts.push(signed({ text: '' }));
+          if (parts.length === 0) parts.push({ text: '' });
+          yield chunk(parts, event);
+          return;
+        }
+        case 'error':
+          yield encodeGeminiStreamError(event.error);
+          return;
+        default:
+          break;
+      }
+    }
+  } catch (error) {
+    yield encodeGeminiStreamError(toGatewayError(error));
+    return;
+  }
+  yield encodeGeminiStreamError(new GatewayError('stream_interrupted', 'upstream stream ended before the response finished'));
+}

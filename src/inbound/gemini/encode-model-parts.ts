@@ -1,0 +1,56 @@
+import type { AssistantContentPart } from '../../canonical/index.js';
+import type { GeminiPart } from '../../wire/gemini/index.js';
+
+/**
+ * Canonical assistant content → Gemini `model` parts; shared by the client-facing response encoder
+ * and the upstream request encoder so thought signatures are placed by one rule:
+ *
+ * - reasoning with text → a `thought: true` part carrying its own signature, if any;
+ * - a text-less reasoning part with a signature (how decoders carry Gemini's signature of a
+ *   visible part) → the signature goes on the next part, as Gemini put it; with no next part it
+ *   rides on an empty text part;
+ * - redacted reasoning (Anthropic) has no Gemini form and is dropped; empty text is dropped.
+ *
+ * Function-call arguments are parsed from JSON text; text that is not a JSON object becomes `{}`
+ * (Gemini `args` must be an object, and a model that produced invalid JSON gets its call back empty).
+ */
+export function encodeGeminiModelParts(content: readonly AssistantContentPart[]): GeminiPart[] {
+  const parts: GeminiPart[] = [];
+  let signature: string | undefined;
+  const withSignature = (part: GeminiPart): GeminiPart => {
+    if (signature === undefined || part.thoughtSignature !== undefined) return part;
+    const signed = { ...part, thoughtSignature: signature };
+    signature = undefined;
+    return signed;
+  };
+  for (const part of content) {
+    switch (part.type) {
+      case 'reasoning':
+        if (part.redactedData !== undefined) break;
+        if (part.text !== '') {
+          parts.push(withSignature({ text: part.text, thought: true, ...(part.signature !== undefined ? { thoughtSignature: part.signature } : {}) }));
+        } else if (part.signature !== undefined && part.signature !== '') {
+          signature = part.signature;
+        }
+        break;
+      case 'text':
+        if (part.text !== '') parts.push(withSignature({ text: part.text }));
+        break;
+      case 'tool-call':
+        parts.push(withSignature({ functionCall: { name: part.name, args: parseArgs(part.argumentsJson) } }));
+        break;
+    }
+  }
+  if (signature !== undefined) parts.push({ text: '', thoughtSignature: signature });
+  return parts;
+}
+
+export function parseArgs(argumentsJson: string): Record<string, unknown> {
+  if (argumentsJson.trim() === '') return {};
+  try {
+    const value: unknown = JSON.parse(argumentsJson);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

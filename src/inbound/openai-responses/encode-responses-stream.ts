@@ -1,0 +1,209 @@
+import { GatewayError, isGatewayError, type StreamEvent, type Usage } from '../../canonical/index.js';
+import type {
+  OpenAIResponsesOutputFunctionCall,
+  OpenAIResponsesOutputItem,
+  OpenAIResponsesOutputMessage,
+  OpenAIResponsesReasoningItem,
+} from '../../wire/openai-responses/index.js';
+import { encodeOpenAIErrorBody } from '../openai/encode-error.js';
+import {
+  encodeOpenAIResponsesEnvelope,
+  responsesItemId,
+  responsesOutcome,
+  toResponsesId,
+  type ResponsesEnvelopeFields,
+} from './encode-responses-envelope.js';
+
+export interface OpenAIResponsesStreamOptions {
+  clientModel: string;
+  /** Clock used only when content arrives before a `start` event; defaults to `Date.now`. */
+  now?: () => number;
+}
+
+type OpenItem =
+  | { kind: 'message'; outputIndex: number; item: OpenAIResponsesOutputMessage; text: string }
+  | { kind: 'reasoning'; outputIndex: number; item: OpenAIResponsesReasoningItem; text: string; summaryOpen: boolean }
+  | { kind: 'function_call'; outputIndex: number; item: OpenAIResponsesOutputFunctionCall; text: string };
+
+/**
+ * Encodes a canonical stream as Responses API SSE (`event: <type>` + `data:` with a rising
+ * `sequence_number`, no `[DONE]`): `response.created`, `response.in_progress`, then per block an
+ * output item (message + output_text part, reasoning + summary part, or function_call) with its
+ * deltas and `.done` events, and one terminal: `response.completed` / `response.incomplete` /
+ * `response.failed` carrying the full response. A failure before `start` is one `error` event.
+ */
+export async function* encodeOpenAIResponsesStream(
+  events: AsyncIterable<StreamEvent>,
+  options: OpenAIResponsesStreamOptions,
+): AsyncGenerator<string> {
+  let sequence = 0;
+  let started = false;
+  let envelope: Omit<ResponsesEnvelopeFields, 'outcome' | 'usage'> = { id: '', createdAt: 0, model: options.clientModel, output: [] };
+  const open = new Map<number, OpenItem>();
+  let usage: Partial<Usage> = {};
+
+  const frame = (type: string, payload: Record<string, unknown>): string =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...payload })}\n\n`;
+  const begin = (id: string, createdAt: number): string[] => {
+    started = true;
+    envelope = { ...envelope, id: toResponsesId(id), createdAt };
+    const response = encodeOpenAIResponsesEnvelope({
+      ...envelope,
+      output: [],
+      usage: null,
+      outcome: { status: 'in_progress', incompleteDetails: null, error: null },
+    });
+    return [frame('response.created', { response }), frame('response.in_progress', { response })];
+  };
+  const addItem = (blockIndex: number, entry: OpenItem): string => {
+    envelope.output.push(entry.item);
+    open.set(blockIndex, entry);
+    return frame('response.output_item.added', { output_index: entry.outputIndex, item: entry.item });
+  };
+  const closeItem = (blockIndex: number): string[] => {
+    const entry = open.get(blockIndex);
+    if (entry === undefined) return [];
+    open.delete(blockIndex);
+    const frames: string[] = [];
+    const base = { item_id: entry.item.id, output_index: entry.outputIndex };
+    if (entry.kind === 'message') {
+      const part = { type: 'output_text', text: entry.text, annotations: [], logprobs: [] } as const;
+      frames.push(frame('response.output_text.done', { ...base, content_index: 0, text: entry.text, logprobs: [] }));
+      frames.push(frame('response.content_part.done', { ...base, content_index: 0, part }));
+      entry.item.content = [{ ...part, annotations: [], logprobs: [] }];
+    } else if (entry.kind === 'reasoning') {
+      if (entry.summaryOpen) {
+        const part = { type: 'summary_text', text: entry.text } as const;
+        frames.push(frame('response.reasoning_summary_text.done', { ...base, summary_index: 0, text: entry.text }));
+        frames.push(frame('response.reasoning_summary_part.done', { ...base, summary_index: 0, part }));
+        entry.item.summary = [part];
+      }
+    } else {
+      frames.push(frame('response.function_call_arguments.done', { ...base, name: entry.item.name, arguments: entry.text }));
+      entry.item.arguments = entry.text;
+    }
+    if (entry.item.type !== 'reasoning') entry.item.status = 'completed';
+    frames.push(frame('response.output_item.done', { output_index: entry.outputIndex, item: entry.item }));
+    return frames;
+  };
+  const fail = (error: GatewayError): string => {
+    const body = encodeOpenAIErrorBody(error).error;
+    if (!started) {
+      // Nothing was created yet: the bare `error` event. The nested `error` object also makes
+      // openai-node raise it as an APIError; the flat fields are the documented event shape.
+      return frame('error', { code: body.code, message: body.message, param: body.param, error: body });
+    }
+    const response = encodeOpenAIResponsesEnvelope({
+      ...envelope,
+      usage: null,
+      outcome: { status: 'failed', incompleteDetails: null, error: { code: body.code ?? body.type, message: body.message } },
+    });
+    return frame('response.failed', { response });
+  };
+
+  try {
+    for await (const event of events) {
+      if (event.type === 'error') {
+        yield fail(event.error);
+        return;
+      }
+      if (event.type === 'start') {
+        if (!started) yield* begin(event.id, event.created);
+        continue;
+      }
+      if (!started) {
+        const nowMs = (options.now ?? Date.now)();
+        yield* begin(`gw${nowMs.toString(36)}`, Math.floor(nowMs / 1000));
+      }
+      const outputIndex = envelope.output.length;
+      switch (event.type) {
+        case 'text-start': {
+          const item: OpenAIResponsesOutputMessage = {
+            type: 'message',
+            id: responsesItemId('msg', envelope.id, outputIndex),
+            role: 'assistant',
+            status: 'in_progress',
+            content: [],
+          };
+          yield addItem(event.index, { kind: 'message', outputIndex, item, text: '' });
+          yield frame('response.content_part.added', {
+            item_id: item.id,
+            output_index: outputIndex,
+            content_index: 0,
+            part: { type: 'output_text', text: '', annotations: [], logprobs: [] },
+          });
+          break;
+        }
+        case 'reasoning-start': {
+          const item: OpenAIResponsesReasoningItem = { type: 'reasoning', id: responsesItemId('rs', envelope.id, outputIndex), summary: [] };
+          if (event.redactedData !== undefined) item.encrypted_content = event.redactedData;
+          yield addItem(event.index, { kind: 'reasoning', outputIndex, item, text: '', summaryOpen: false });
+          break;
+        }
+        case 'tool-call-start': {
+          const item: OpenAIResponsesOutputFunctionCall = {
+            type: 'function_call',
+            id: responsesItemId('fc', envelope.id, outputIndex),
+            call_id: event.id,
+            name: event.name,
+            arguments: '',
+            status: 'in_progress',
+          };
+          yield addItem(event.index, { kind: 'function_call', outputIndex, item, text: '' });
+          break;
+        }
+        case 'text-delta':
+        case 'reasoning-delta':
+        case 'tool-call-delta': {
+          const entry = open.get(event.index);
+          const delta = event.type === 'tool-call-delta' ? event.argumentsJson : event.text;
+          if (entry === undefined || delta.length === 0) break;
+          entry.text += delta;
+          const base = { item_id: entry.item.id, output_index: entry.outputIndex };
+          if (entry.kind === 'message') {
+            yield frame('response.output_text.delta', { ...base, content_index: 0, delta, logprobs: [] });
+          } else if (entry.kind === 'function_call') {
+            yield frame('response.function_call_arguments.delta', { ...base, delta });
+          } else {
+            if (!entry.summaryOpen) {
+              entry.summaryOpen = true;
+              yield frame('response.reasoning_summary_part.added', { ...base, summary_index: 0, part: { type: 'summary_text', text: '' } });
+            }
+            yield frame('response.reasoning_summary_text.delta', { ...base, summary_index: 0, delta });
+          }
+          break;
+        }
+        case 'text-end':
+        case 'reasoning-end':
+        case 'tool-call-end':
+          yield* closeItem(event.index);
+          break;
+        case 'usage':
+          usage = { ...usage, ...event.usage };
+          break;
+        case 'finish': {
+          for (const blockIndex of [...open.keys()]) yield* closeItem(blockIndex);
+          const outcome = responsesOutcome(event.finishReason);
+          const response = encodeOpenAIResponsesEnvelope({ ...envelope, usage: { ...usage, ...event.usage }, outcome });
+          const type =
+            outcome.status === 'incomplete' ? 'response.incomplete' : outcome.status === 'failed' ? 'response.failed' : 'response.completed';
+          yield frame(type, { response });
+          return;
+        }
+        default:
+          // reasoning-signature: Responses has no slot for a signature.
+          break;
+      }
+    }
+  } catch (error) {
+    yield fail(
+      isGatewayError(error)
+        ? error
+        : new GatewayError('stream_interrupted', `The response stream failed: ${error instanceof Error ? error.message : String(error)}`, {
+            cause: error,
+          }),
+    );
+    return;
+  }
+  yield fail(new GatewayError('stream_interrupted', 'The upstream stream ended before the response was complete.'));
+}

@@ -1,0 +1,412 @@
+import { chmod, copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { configSchema } from '../config/config-schema.js';
+import type { InstanceRecord } from '../config/instance-record.js';
+import { parsePoolsFile } from '../config/parse-pools-file.js';
+import { PoolRegistry } from '../pool/pool-registry.js';
+import type { PoolInstance } from '../pool/pool-instance.js';
+import { classifyUpstreamStatus } from '../upstream/classify-upstream-status.js';
+import type { AdapterDeps, ProviderAdapter, UpstreamConnection } from '../upstream/provider-adapter.js';
+import { ProviderRegistry } from '../upstream/provider-registry.js';
+import { PoolsFileWriter } from './pools-file-writer.js';
+
+const SEED_FIXTURE = fileURLToPath(new URL('../../test/fixtures/seed/provider_pools.json', import.meta.url));
+const T0 = Date.UTC(2025, 5, 1, 8, 0, 0);
+const MODEL = 'gpt-4o';
+const KEY1 = '2f579c65-d3c5-41b1-9985-9f6e3d7bf39c';
+const KEY2 = 'e284628d-302f-456d-91f3-6095386fb3b8';
+/** Long enough that no timer fires during a test that flushes by hand. */
+const NEVER = 10 * 60_000;
+
+function dummyConnection(): UpstreamConnection {
+  const unused = async (): Promise<never> => {
+    throw new Error('not used in these tests');
+  };
+  return { generate: unused, stream: unused, probe: unused, close: async () => undefined };
+}
+
+const fakeOpenAI: ProviderAdapter = {
+  type: 'openai-custom',
+  wireFormat: 'openai',
+  defaultCheckModel: MODEL,
+  defaultModels: [MODEL],
+  connectionFields: ['OPENAI_API_KEY', 'OPENAI_BASE_URL'],
+  connect: () => dummyConnection(),
+};
+
+interface Setup {
+  file: string;
+  clock: { now: number };
+  registry: PoolRegistry;
+  writer: PoolsFileWriter;
+  logger: ReturnType<typeof pino>;
+  written: string[];
+}
+
+let dir: string;
+let writers: PoolsFileWriter[] = [];
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'poolgate-writer-'));
+  writers = [];
+});
+
+afterEach(async () => {
+  vi.useRealTimers();
+  for (const writer of writers) await writer.close().catch(() => undefined);
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function loadInto(registry: PoolRegistry, file: string): Promise<void> {
+  registry.apply(parsePoolsFile(await readFile(file, 'utf8'), file), file);
+}
+
+async function setup(options: { debounceMs?: number; maxWaitMs?: number; now?: () => number; file?: string } = {}): Promise<Setup> {
+  const file = options.file ?? path.join(dir, 'provider_pools.json');
+  if (!options.file) await copyFile(SEED_FIXTURE, file);
+  const clock = { now: T0 };
+  const now = options.now ?? (() => clock.now);
+  const logger = pino({ level: 'silent' });
+  const config = configSchema.parse({});
+  const written: string[] = [];
+  let writer: PoolsFileWriter | undefined;
+  const registry = new PoolRegistry({
+    providers: new ProviderRegistry([fakeOpenAI]),
+    adapterDeps: {} as AdapterDeps,
+    logger,
+    now,
+    random: () => 0.5,
+    config: () => config,
+    onChange: () => writer?.markDirty(),
+  });
+  await loadInto(registry, file);
+  writer = new PoolsFileWriter({
+    file,
+    registry,
+    logger,
+    now,
+    debounceMs: options.debounceMs ?? NEVER,
+    maxWaitMs: options.maxWaitMs ?? NEVER,
+    onWritten: (text) => written.push(text),
+  });
+  writers.push(writer);
+  return { file, clock, registry, writer, logger, written };
+}
+
+/** Runs `count` successful requests through the pool, as the dispatcher would. */
+function serve(registry: PoolRegistry, count: number, onto?: PoolInstance): void {
+  const pool = registry.pool('openai-custom')!;
+  for (let i = 0; i < count; i++) {
+    const instance = onto ?? pool.select(MODEL, undefined)!;
+    const lease = pool.acquire(instance);
+    lease.succeed();
+    lease.release();
+  }
+}
+
+async function readJson(file: string): Promise<Record<string, Array<Record<string, unknown>>>> {
+  return JSON.parse(await readFile(file, 'utf8')) as Record<string, Array<Record<string, unknown>>>;
+}
+
+function entry(document: Record<string, Array<Record<string, unknown>>>, uuid: string): Record<string, unknown> {
+  for (const entries of Object.values(document)) for (const candidate of entries) if (candidate.uuid === uuid) return candidate;
+  throw new Error(`no entry ${uuid}`);
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string, deadlineMs = 5000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('scheduling (fake timers: exact times)', () => {
+  async function scheduled(debounceMs: number, maxWaitMs: number): Promise<{ s: Setup; flushes: number[] }> {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: T0 });
+    const s = await setup({ debounceMs, maxWaitMs, now: () => Date.now() });
+    const flushes: number[] = [];
+    const flush = s.writer.flush.bind(s.writer);
+    vi.spyOn(s.writer, 'flush').mockImplementation(() => {
+      flushes.push(Date.now() - T0);
+      return flush();
+    });
+    return { s, flushes };
+  }
+
+  it('debounces: a burst of changes gives one write, debounceMs after the last change', async () => {
+    const { s, flushes } = await scheduled(300, 5000);
+    s.writer.markDirty();
+    vi.advanceTimersByTime(100);
+    s.writer.markDirty();
+    vi.advanceTimersByTime(100);
+    s.writer.markDirty();
+    vi.advanceTimersByTime(299);
+    expect(flushes).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(flushes).toEqual([500]);
+    vi.advanceTimersByTime(10_000);
+    expect(flushes).toEqual([500]);
+  });
+
+  it('under a steady stream of changes still writes every maxWaitMs', async () => {
+    const { s, flushes } = await scheduled(300, 1000);
+    s.writer.markDirty();
+    for (let t = 100; t <= 3500; t += 100) {
+      vi.advanceTimersByTime(100);
+      s.writer.markDirty();
+    }
+    expect(flushes).toEqual([1000, 2000, 3000]);
+  });
+
+  it('requests through the pool mark the writer dirty', async () => {
+    const { s, flushes } = await scheduled(300, 1000);
+    serve(s.registry, 1);
+    vi.advanceTimersByTime(300);
+    expect(flushes).toEqual([300]);
+  });
+});
+
+describe('writing (real files)', () => {
+  it('under a stream of markDirty calls the file is written within maxWait, not after the stream', async () => {
+    // With a debounce far longer than the test, only the max-wait deadline can cause a write.
+    const s = await setup({ debounceMs: 60_000, maxWaitMs: 100, now: Date.now });
+    const stream = setInterval(() => serve(s.registry, 1), 5);
+    try {
+      await until(() => s.written.length > 0, 'a write during the stream');
+    } finally {
+      clearInterval(stream);
+    }
+    const document = await readJson(s.file);
+    expect((entry(document, KEY1).usageCount as number) + (entry(document, KEY2).usageCount as number)).toBeGreaterThan(0);
+  });
+
+  it('writes atomically: replaced by rename, no temp file left, never seen half-written', async () => {
+    const s = await setup();
+    const before = await stat(s.file);
+    let reads = 0;
+    let reading = true;
+    const reader = (async () => {
+      while (reading) {
+        const text = await readFile(s.file, 'utf8');
+        expect(() => JSON.parse(text)).not.toThrow();
+        reads++;
+      }
+    })();
+    for (let i = 0; i < 20; i++) {
+      serve(s.registry, 3);
+      await s.writer.flush();
+    }
+    reading = false;
+    await reader;
+    expect(reads).toBeGreaterThan(0);
+    expect(s.written).toHaveLength(20);
+    expect((await stat(s.file)).ino).not.toBe(before.ino);
+    expect(await readdir(dir)).toEqual(['provider_pools.json']);
+  });
+
+  it('keeps the file mode (0640 stays 0640)', async () => {
+    const s = await setup();
+    await chmod(s.file, 0o640);
+    serve(s.registry, 2);
+    await s.writer.flush();
+    expect(s.written).toHaveLength(1);
+    expect((await stat(s.file)).mode & 0o777).toBe(0o640);
+  });
+
+  it('writes the stats in the seed\u2019s field names and leaves everything else as it was', async () => {
+    const s = await setup();
+    const seed = JSON.parse(await readFile(SEED_FIXTURE, 'utf8')) as Record<string, Array<Record<string, unknown>>>;
+    s.clock.now = T0 + 5000;
+    serve(s.registry, 3);
+    await s.writer.flush();
+    const document = await readJson(s.file);
+    expect(Object.keys(document)).toEqual(Object.keys(seed));
+    for (const key of ['gemini-cli-oauth', 'claude-custom', 'claude-kiro-oauth', 'openai-qwen-oauth']) expect(document[key]).toEqual(seed[key]);
+    const first = entry(document, KEY1);
+    const second = entry(document, KEY2);
+    expect((first.usageCount as number) + (second.usageCount as number)).toBe(3);
+    expect(first.lastUsed).toBe(new Date(T0 + 5000).toISOString());
+    expect(first).toMatchObject({ OPENAI_API_KEY: 'sk-openai-key1', OPENAI_BASE_URL: 'https://api.openai.com/v1', checkModelName: null, isHealthy: true, errorCount: 0, lastErrorTime: null });
+    expect(Object.keys(first)).toEqual(Object.keys(seed['openai-custom']![0]!));
+  });
+
+  it('merges: a field added, customName changed and an instance added by the user meanwhile all survive', async () => {
+    const s = await setup();
+    serve(s.registry, 4);
+    // The user edits the file while the stats are pending.
+    const edited = await readJson(s.file);
+    entry(edited, KEY1).note = 'team A key';
+    entry(edited, KEY2).customName = 'backup key';
+    const added = { OPENAI_API_KEY: 'sk-openai-key3', OPENAI_BASE_URL: 'https://api.openai.com/v1', uuid: 'added-by-user', customName: 'third' };
+    edited['openai-custom']!.push(added);
+    edited['openai-custom-eu'] = [{ OPENAI_API_KEY: 'sk-eu', OPENAI_BASE_URL: 'https://eu.example/v1', uuid: 'eu-1' }];
+    await writeFile(s.file, JSON.stringify(edited, null, 2));
+
+    await s.writer.flush();
+    const document = await readJson(s.file);
+    expect(entry(document, KEY1).note).toBe('team A key');
+    expect(entry(document, KEY2).customName).toBe('backup key');
+    expect(entry(document, 'added-by-user')).toEqual(added);
+    expect(document['openai-custom-eu']).toEqual(edited['openai-custom-eu']);
+    expect((entry(document, KEY1).usageCount as number) + (entry(document, KEY2).usageCount as number)).toBe(4);
+  });
+
+  it('leaves a corrupt file byte-for-byte untouched, and keeps the stats pending until it parses again', async () => {
+    const s = await setup();
+    const errors = vi.spyOn(s.logger, 'error');
+    serve(s.registry, 2);
+    const corrupt = '{\n  "openai-custom": [\n    { "uuid": "2f579c65-d3c5-41b1-9985-9f6e3d7bf39c", \n';
+    await writeFile(s.file, corrupt);
+    await s.writer.flush();
+    expect(await readFile(s.file, 'utf8')).toBe(corrupt);
+    expect(s.written).toHaveLength(0);
+    expect(errors).toHaveBeenCalled();
+    await s.writer.flush();
+    expect(await readFile(s.file, 'utf8')).toBe(corrupt);
+
+    // Fixed by the user: the pending stats are written without any new change.
+    await copyFile(SEED_FIXTURE, s.file);
+    await s.writer.flush();
+    expect(s.written).toHaveLength(1);
+    const document = await readJson(s.file);
+    expect((entry(document, KEY1).usageCount as number) + (entry(document, KEY2).usageCount as number)).toBe(2);
+  });
+
+  it('never overwrites a file whose root is not an object', async () => {
+    const s = await setup();
+    serve(s.registry, 1);
+    await writeFile(s.file, '[]\n');
+    await s.writer.flush();
+    expect(await readFile(s.file, 'utf8')).toBe('[]\n');
+  });
+
+  it('counters, errors and cooldowns survive a restart', async () => {
+    const s = await setup();
+    const pool = s.registry.pool('openai-custom')!;
+    const first = s.registry.instance(KEY1)!;
+    const second = s.registry.instance(KEY2)!;
+    serve(s.registry, 5, first);
+    serve(s.registry, 2, second);
+    const lease = pool.acquire(second);
+    lease.fail(classifyUpstreamStatus({ status: 429, headers: { 'retry-after': '120' }, message: 'Rate limit reached', now: s.clock.now }));
+    lease.release();
+    await s.writer.close();
+
+    const restarted = await setup({ file: s.file });
+    restarted.clock.now = T0 + 1000;
+    const a = restarted.registry.instance(KEY1)!;
+    const b = restarted.registry.instance(KEY2)!;
+    expect(a.stats).toMatchObject({ usageCount: 5, errorCount: 0, lastUsed: T0 });
+    expect(b.stats).toMatchObject({ usageCount: 3, errorCount: 1, lastErrorTime: T0, lastErrorMessage: 'Rate limit reached' });
+    expect(b.status(restarted.clock.now)).toBe('cooling');
+    expect(b.health.until).toBe(T0 + 120_000);
+    expect(b.status(T0 + 120_000)).toBe('probing');
+  });
+
+  it('close() writes what is still pending', async () => {
+    const s = await setup();
+    serve(s.registry, 3);
+    await s.writer.close();
+    const document = await readJson(s.file);
+    expect((entry(document, KEY1).usageCount as number) + (entry(document, KEY2).usageCount as number)).toBe(3);
+    serve(s.registry, 1);
+    expect(s.written).toHaveLength(1);
+  });
+});
+
+describe('operator edits adopted on registry.apply (adoptUserEdits)', () => {
+  async function cooledAndWritten(): Promise<Setup> {
+    const s = await setup();
+    const second = s.registry.instance(KEY2)!;
+    serve(s.registry, 7, s.registry.instance(KEY1)!);
+    const lease = s.registry.pool('openai-custom')!.acquire(second);
+    lease.fail(classifyUpstreamStatus({ status: 401, headers: {}, message: 'Incorrect API key provided', now: s.clock.now }));
+    lease.release();
+    await s.writer.flush();
+    const document = await readJson(s.file);
+    expect(entry(document, KEY1).usageCount).toBe(7);
+    expect(entry(document, KEY2).isHealthy).toBe(false);
+    return s;
+  }
+
+  async function edit(s: Setup, change: (document: Record<string, Array<Record<string, unknown>>>) => void): Promise<void> {
+    const document = await readJson(s.file);
+    change(document);
+    await writeFile(s.file, JSON.stringify(document, null, 2));
+    await loadInto(s.registry, s.file);
+  }
+
+  it('an edited usageCount wins over the count in memory', async () => {
+    const s = await cooledAndWritten();
+    await edit(s, (document) => {
+      entry(document, KEY1).usageCount = 0;
+      entry(document, KEY1).errorCount = 0;
+    });
+    const first = s.registry.instance(KEY1)!;
+    expect(first.stats.usageCount).toBe(0);
+    serve(s.registry, 1, first);
+    await s.writer.flush();
+    expect(entry(await readJson(s.file), KEY1).usageCount).toBe(1);
+  });
+
+  it('an unedited stat is not adopted: the live count keeps counting past the file', async () => {
+    const s = await cooledAndWritten();
+    const first = s.registry.instance(KEY1)!;
+    serve(s.registry, 3, first);
+    await edit(s, (document) => {
+      entry(document, KEY1).customName = 'renamed';
+    });
+    expect(first.stats.usageCount).toBe(10);
+    expect(first.name).toBe('renamed');
+  });
+
+  it('isHealthy: true on a cooling instance clears its cooldown', async () => {
+    const s = await cooledAndWritten();
+    const second = s.registry.instance(KEY2)!;
+    expect(second.status(s.clock.now)).toBe('cooling');
+    await edit(s, (document) => {
+      entry(document, KEY2).isHealthy = true;
+    });
+    expect(s.registry.instance(KEY2)).toBe(second);
+    expect(second.status(s.clock.now)).toBe('healthy');
+    expect(second.health).toMatchObject({ cooling: false, reason: null, code: null, consecutiveFailures: 0 });
+    expect(second.canServe(MODEL, s.clock.now)).toBe(true);
+    await s.writer.flush();
+    expect(entry(await readJson(s.file), KEY2)).toMatchObject({ isHealthy: true, cooldownUntil: null, cooldownReason: null });
+  });
+
+  it('clearing cooldownUntil also clears the cooldown', async () => {
+    const s = await cooledAndWritten();
+    await edit(s, (document) => {
+      expect(entry(document, KEY2).cooldownUntil).toBe(new Date(s.clock.now + 30 * 60_000).toISOString());
+      entry(document, KEY2).cooldownUntil = null;
+    });
+    expect(s.registry.instance(KEY2)!.status(s.clock.now)).toBe('healthy');
+  });
+
+  it('a file still saying isHealthy: false keeps the instance cooling', async () => {
+    const s = await cooledAndWritten();
+    await edit(s, (document) => {
+      entry(document, KEY1).note = 'unrelated edit';
+    });
+    expect(s.registry.instance(KEY2)!.status(s.clock.now)).toBe('cooling');
+  });
+
+  it('a reload keeps live instances (same objects, same in-flight count)', async () => {
+    const s = await cooledAndWritten();
+    const first = s.registry.instance(KEY1)!;
+    const held = s.registry.pool('openai-custom')!.acquire(first);
+    await edit(s, (document) => {
+      (entry(document, KEY1) as InstanceRecord).weight = 3;
+    });
+    expect(s.registry.instance(KEY1)).toBe(first);
+    expect(first.inflight).toBe(1);
+    expect(first.weight).toBe(3);
+    held.release();
+  });
+});

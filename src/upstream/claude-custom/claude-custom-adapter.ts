@@ -1,0 +1,78 @@
+import type { ChatRequest } from '../../canonical/index.js';
+import type { InstanceRecord } from '../../config/instance-record.js';
+import { HttpUpstream } from '../http-upstream.js';
+import { parseBaseUrl, requireString } from '../parse-base-url.js';
+import type { AdapterDeps, CallOptions, ForwardRequest, ProviderAdapter, UpstreamConnection } from '../provider-adapter.js';
+import { readJsonBody } from '../read-json-body.js';
+import { decodeAnthropicUpstreamError } from './decode-anthropic-error.js';
+import { decodeAnthropicUpstreamResponse } from './decode-messages-response.js';
+import { decodeAnthropicUpstreamStream } from './decode-messages-stream.js';
+import { encodeAnthropicUpstreamRequest } from './encode-messages-request.js';
+
+export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
+
+/** The seed's example has no `/v1`; others write it. Either way exactly one `/v1`. */
+export function anthropicBaseUrl(value: unknown): URL {
+  const url = parseBaseUrl(value, 'CLAUDE_BASE_URL');
+  const trimmed = url.pathname.replace(/\/+$/, '');
+  url.pathname = trimmed.endsWith('/v1') ? trimmed : `${trimmed}/v1`;
+  return url;
+}
+
+function headersFor(apiKey: string, stream: boolean, extra?: Record<string, string>): Record<string, string> {
+  return {
+    'anthropic-version': DEFAULT_ANTHROPIC_VERSION,
+    ...extra,
+    'x-api-key': apiKey,
+    'content-type': 'application/json',
+    accept: stream ? 'text/event-stream' : 'application/json',
+  };
+}
+
+function createClaudeConnection(http: HttpUpstream, apiKey: string): UpstreamConnection {
+  const post = (path: string, body: string | Buffer, stream: boolean, options: CallOptions, headers?: Record<string, string>) =>
+    http.request({ method: 'POST', path, headers: headersFor(apiKey, stream, headers), body, signal: options.signal });
+  return {
+    async generate(request: ChatRequest, options: CallOptions) {
+      const response = await post('/messages', JSON.stringify(encodeAnthropicUpstreamRequest({ ...request, stream: false })), false, options);
+      return decodeAnthropicUpstreamResponse(await readJsonBody(response, options.signal));
+    },
+    async stream(request: ChatRequest, options: CallOptions) {
+      const response = await post('/messages', JSON.stringify(encodeAnthropicUpstreamRequest({ ...request, stream: true })), true, options);
+      return decodeAnthropicUpstreamStream(response.body);
+    },
+    async forward(request: ForwardRequest, options: CallOptions) {
+      const response = await post(request.path, request.body, request.stream, options, request.headers);
+      const contentType = response.headers['content-type'];
+      const headers: Record<string, string> = typeof contentType === 'string' ? { 'content-type': contentType } : {};
+      return { status: response.statusCode, headers, body: response.body };
+    },
+    async probe(model: string, options: CallOptions) {
+      const body = JSON.stringify({ model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] });
+      const response = await post('/messages', body, false, options);
+      await response.body.dump();
+    },
+    async listModels(options: CallOptions) {
+      const response = await http.request({ method: 'GET', path: '/models', headers: headersFor(apiKey, false), signal: options.signal });
+      const body = (await readJsonBody(response, options.signal)) as { data?: Array<{ id?: unknown }> };
+      return (body.data ?? []).map((model) => model.id).filter((id): id is string => typeof id === 'string');
+    },
+    async close() {
+      // Connections belong to the shared agent.
+    },
+  };
+}
+
+/** An Anthropic Messages upstream: `CLAUDE_BASE_URL` (with or without `/v1`) and `CLAUDE_API_KEY`. */
+export const claudeCustomAdapter: ProviderAdapter = {
+  type: 'claude-custom',
+  wireFormat: 'anthropic',
+  defaultCheckModel: 'claude-haiku-4-5',
+  defaultModels: ['claude-sonnet-4-5', 'claude-haiku-4-5', 'claude-opus-4-1'],
+  connectionFields: ['CLAUDE_BASE_URL', 'CLAUDE_API_KEY'],
+  connect(record: InstanceRecord, deps: AdapterDeps) {
+    const apiKey = requireString(record.CLAUDE_API_KEY, 'CLAUDE_API_KEY');
+    const http = new HttpUpstream(anthropicBaseUrl(record.CLAUDE_BASE_URL), deps.dispatcher, deps.timeouts, decodeAnthropicUpstreamError, deps.now);
+    return createClaudeConnection(http, apiKey);
+  },
+};

@@ -1,0 +1,167 @@
+import { GatewayError, isGatewayError, type FinishReason, type StreamEvent, type Usage } from '../../canonical/index.js';
+import { readSseEvents } from '../read-sse-events.js';
+import { decodeGeminiStreamError } from './decode-gemini-error.js';
+import { decodeGeminiFinishReason, decodeGeminiUsage, syntheticGeminiCallId } from './decode-generate-content-response.js';
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export interface DecodeGeminiStreamOptions {
+  /** Clock for `start.created`, synthetic call ids without a responseId, and error reset times. */
+  now?: () => number;
+}
+
+interface OpenBlock {
+  kind: 'text' | 'reasoning';
+  index: number;
+  /** A reasoning block is closed by its signature: the next thought part starts a new one. */
+  signed: boolean;
+}
+
+/**
+ * Gemini `:streamGenerateContent?alt=sse` body → canonical events.
+ *
+ * Text and thought parts extend the open text/reasoning block (a new kind closes it); a function
+ * call arrives whole and becomes a complete tool-call block with a synthetic id; a signature on a
+ * visible part becomes a text-less reasoning block just before it (see `decodeGeminiModelParts`).
+ * `usageMetadata` is a cumulative snapshot, so the last one is the total. Gemini ends a stream by
+ * closing the connection: a stream that saw a `finishReason` (or a prompt block) finishes there;
+ * one that did not is `stream_interrupted`. An `{"error": ...}` chunk becomes one `error` event.
+ */
+export async function* decodeGeminiUpstreamStream(
+  body: AsyncIterable<Uint8Array>,
+  options: DecodeGeminiStreamOptions = {},
+): AsyncGenerator<StreamEvent> {
+  const now = options.now ?? Date.now;
+  let started = false;
+  let scope = '';
+  let open: OpenBlock | undefined;
+  let nextIndex = 0;
+  let calls = 0;
+  let rawFinishReason: string | undefined;
+  let blocked = false;
+  let usage: Usage | undefined;
+  const out: StreamEvent[] = [];
+
+  const close = (): void => {
+    if (open === undefined) return;
+    out.push(open.kind === 'text' ? { type: 'text-end', index: open.index } : { type: 'reasoning-end', index: open.index });
+    open = undefined;
+  };
+  const extend = (kind: 'text' | 'reasoning', text: string): OpenBlock => {
+    if (open === undefined || open.kind !== kind || open.signed) {
+      close();
+      open = { kind, index: nextIndex++, signed: false };
+      out.push(kind === 'text' ? { type: 'text-start', index: open.index } : { type: 'reasoning-start', index: open.index });
+    }
+    if (text !== '') out.push(kind === 'text' ? { type: 'text-delta', index: open.index, text } : { type: 'reasoning-delta', index: open.index, text });
+    return open;
+  };
+  const handlePart = (part: Json): void => {
+    const signature = typeof part['thoughtSignature'] === 'string' && part['thoughtSignature'] !== '' ? part['thoughtSignature'] : undefined;
+    if (part['thought'] === true) {
+      const block = extend('reasoning', typeof part['text'] === 'string' ? part['text'] : '');
+      if (signature !== undefined) {
+        out.push({ type: 'reasoning-signature', index: block.index, signature });
+        block.signed = true;
+      }
+      return;
+    }
+    if (signature !== undefined) {
+      close();
+      const index = nextIndex++;
+      out.push({ type: 'reasoning-start', index }, { type: 'reasoning-signature', index, signature }, { type: 'reasoning-end', index });
+    }
+    const call = part['functionCall'];
+    if (isObject(call)) {
+      close();
+      const index = nextIndex++;
+      const id = typeof call['id'] === 'string' && call['id'] !== '' ? call['id'] : syntheticGeminiCallId(scope, calls);
+      calls++;
+      out.push(
+        { type: 'tool-call-start', index, id, name: String(call['name'] ?? '') },
+        { type: 'tool-call-delta', index, argumentsJson: JSON.stringify(isObject(call['args']) ? call['args'] : {}) },
+        { type: 'tool-call-end', index },
+      );
+    } else if (typeof part['text'] === 'string' && part['text'] !== '') {
+      extend('text', part['text']);
+    }
+  };
+
+  try {
+    for await (const sse of readSseEvents(body)) {
+      const data = sse.data.trim();
+      if (data === '') continue;
+      let chunk: unknown;
+      try {
+        chunk = JSON.parse(data);
+      } catch {
+        yield { type: 'error', error: new GatewayError('bad_upstream_response', 'Gemini upstream sent a stream chunk that is not JSON.') };
+        return;
+      }
+      if (Array.isArray(chunk)) chunk = chunk[0];
+      if (!isObject(chunk)) continue;
+      if (isObject(chunk['error'])) {
+        yield { type: 'error', error: decodeGeminiStreamError(chunk, now()) };
+        return;
+      }
+      if (!started) {
+        started = true;
+        const responseId = typeof chunk['responseId'] === 'string' ? chunk['responseId'] : '';
+        const nowMs = now();
+        scope = responseId || String(nowMs);
+        yield {
+          type: 'start',
+          id: responseId,
+          model: typeof chunk['modelVersion'] === 'string' ? chunk['modelVersion'] : '',
+          created: Math.floor(nowMs / 1000),
+        };
+      }
+      usage = decodeGeminiUsage(chunk['usageMetadata']) ?? usage;
+      const candidate = Array.isArray(chunk['candidates']) && isObject(chunk['candidates'][0]) ? chunk['candidates'][0] : undefined;
+      if (candidate !== undefined) {
+        const content = candidate['content'];
+        if (isObject(content) && Array.isArray(content['parts'])) {
+          for (const part of content['parts']) if (isObject(part)) handlePart(part);
+        }
+        if (typeof candidate['finishReason'] === 'string') rawFinishReason = candidate['finishReason'];
+      } else if (isObject(chunk['promptFeedback']) && typeof chunk['promptFeedback']['blockReason'] === 'string') {
+        rawFinishReason = chunk['promptFeedback']['blockReason'];
+        blocked = true;
+      }
+      if (out.length > 0) yield* out.splice(0);
+    }
+  } catch (error) {
+    yield { type: 'error', error: streamFailure(error) };
+    return;
+  }
+
+  if (!started) {
+    yield { type: 'error', error: new GatewayError('bad_upstream_response', 'Gemini upstream sent an empty stream.') };
+    return;
+  }
+  if (rawFinishReason === undefined) {
+    yield { type: 'error', error: new GatewayError('stream_interrupted', 'Gemini upstream closed the stream before a finishReason.') };
+    return;
+  }
+  close();
+  yield* out.splice(0);
+  const finishReason: FinishReason = blocked ? 'content-filter' : decodeGeminiFinishReason(rawFinishReason, calls > 0);
+  yield { type: 'finish', finishReason, rawFinishReason, usage: usage ?? { inputTokens: 0, outputTokens: 0 } };
+}
+
+/** A body that fails while being read: a timeout, our own abort, or a broken connection. */
+function streamFailure(error: unknown): GatewayError {
+  if (isGatewayError(error)) return error;
+  const name = error instanceof Error ? error.name : '';
+  const code = (error as { code?: unknown } | null)?.code;
+  const detail = error instanceof Error ? error.message : String(error);
+  if (name === 'TimeoutError' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new GatewayError('upstream_timeout', `Gemini upstream stream timed out: ${detail}`, { cause: error });
+  }
+  if (name === 'AbortError') return new GatewayError('client_closed', 'The stream was aborted.', { origin: 'client', cause: error });
+  return new GatewayError('stream_interrupted', `Gemini upstream stream failed: ${detail}`, { cause: error });
+}

@@ -1,0 +1,128 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockUpstream, type MockUpstream } from '../../src/mock-upstream/index.js';
+import { openAIInstance, startTestGateway, TEST_KEY, type TestGateway } from '../support/start-test-gateway.js';
+
+function claudeInstance(baseUrl: string, key: string): Record<string, unknown> {
+  // The seed's example has no /v1: poolgate must add exactly one.
+  return { CLAUDE_API_KEY: key, CLAUDE_BASE_URL: baseUrl, uuid: `uuid-${key}`, checkModelName: null, isHealthy: true, lastUsed: null, usageCount: 0, errorCount: 0, lastErrorTime: null };
+}
+
+const weatherTool = { name: 'get_weather', description: 'Weather by city', schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+
+describe.each([
+  { upstreamPool: 'openai-custom', label: 'OpenAI upstream' },
+  { upstreamPool: 'claude-custom', label: 'Anthropic upstream' },
+])('clients through poolgate to an $label', ({ upstreamPool }) => {
+  let upstream: MockUpstream;
+  let gateway: TestGateway;
+  let openai: OpenAI;
+  let anthropic: Anthropic;
+
+  beforeAll(async () => {
+    upstream = await startMockUpstream({ apiKeys: ['sk-o', 'sk-ant'], streamChunks: 5 });
+    gateway = await startTestGateway(
+      { 'openai-custom': [openAIInstance(upstream.url, 'sk-o')], 'claude-custom': [claudeInstance(upstream.url, 'sk-ant')] },
+      { MODEL_PROVIDER: upstreamPool },
+    );
+    openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: TEST_KEY, maxRetries: 0 });
+    anthropic = new Anthropic({ baseURL: gateway.url, apiKey: TEST_KEY, maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await upstream.close();
+  });
+
+  const upstreamKey = upstreamPool === 'openai-custom' ? 'sk-o' : 'sk-ant';
+
+  it('OpenAI client: text, non-stream and stream', async () => {
+    const before = upstream.countFor(upstreamKey);
+    const completion = await openai.chat.completions.create({ model: 'm1', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'héllo 世界' }] });
+    expect(completion.choices[0]?.message.content).toBe('Hello from mock! You said: héllo 世界');
+    expect(completion.choices[0]?.finish_reason).toBe('stop');
+    const stream = await openai.chat.completions.create({ model: 'm1', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: '[multibyte]' }] });
+    let text = '';
+    let usage = 0;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      usage += chunk.usage?.completion_tokens ?? 0;
+    }
+    expect(text).toContain('你好');
+    expect(text).not.toContain('\uFFFD');
+    expect(usage).toBeGreaterThan(0);
+    expect(upstream.countFor(upstreamKey) - before).toBe(2);
+  });
+
+  it('OpenAI client: a full tool round trip', async () => {
+    const tools = [{ type: 'function' as const, function: { name: weatherTool.name, description: weatherTool.description, parameters: weatherTool.schema } }];
+    const first = await openai.chat.completions.create({ model: 'm1', tools, messages: [{ role: 'user', content: 'Weather in Paris?' }] });
+    const call = first.choices[0]?.message.tool_calls?.[0];
+    expect(first.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(call?.type === 'function' && call.function.name).toBe('get_weather');
+    const args = call?.type === 'function' ? call.function.arguments : '';
+    expect(JSON.parse(args)).toEqual({ city: 'Paris' });
+    const final = await openai.chat.completions.create({
+      model: 'm1',
+      tools,
+      messages: [
+        { role: 'user', content: 'Weather in Paris?' },
+        { role: 'assistant', content: null, tool_calls: [{ id: call!.id, type: 'function', function: { name: 'get_weather', arguments: args } }] },
+        { role: 'tool', tool_call_id: call!.id, content: 'sunny, 21C' },
+      ],
+    });
+    expect(final.choices[0]?.message.content).toBe('Tool said: sunny, 21C');
+  });
+
+  it('Anthropic client: text, non-stream and stream with the full event sequence', async () => {
+    const message = await anthropic.messages.create({ model: 'claude-x', max_tokens: 100, system: 'Be brief.', messages: [{ role: 'user', content: 'hi there' }] });
+    expect(message.content[0]).toMatchObject({ type: 'text', text: 'Hello from mock! You said: hi there' });
+    expect(message.stop_reason).toBe('end_turn');
+    const events: string[] = [];
+    const stream = anthropic.messages.stream({ model: 'claude-x', max_tokens: 100, messages: [{ role: 'user', content: '[multibyte]' }] });
+    stream.on('streamEvent', (event) => events.push(event.type));
+    const final = await stream.finalMessage();
+    const text = final.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+    expect(text).toContain('🌍');
+    expect(text).not.toContain('\uFFFD');
+    expect(events[0]).toBe('message_start');
+    expect(events).toContain('content_block_start');
+    expect(events).toContain('message_delta');
+    expect(events.at(-1)).toBe('message_stop');
+    expect(final.usage.output_tokens).toBeGreaterThan(0);
+  });
+
+  it('Anthropic client: a full tool round trip, streamed', async () => {
+    const tools = [{ name: weatherTool.name, description: weatherTool.description, input_schema: weatherTool.schema as Anthropic.Tool.InputSchema }];
+    const first = await anthropic.messages.stream({ model: 'claude-x', max_tokens: 100, tools, messages: [{ role: 'user', content: 'Weather?' }] }).finalMessage();
+    expect(first.stop_reason).toBe('tool_use');
+    const use = first.content.find((block) => block.type === 'tool_use');
+    expect(use).toMatchObject({ name: 'get_weather', input: { city: 'Paris' } });
+    const final = await anthropic.messages.create({
+      model: 'claude-x',
+      max_tokens: 100,
+      tools,
+      messages: [
+        { role: 'user', content: 'Weather?' },
+        { role: 'assistant', content: first.content },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: (use as Anthropic.ToolUseBlock).id, content: 'rainy' }] },
+      ],
+    });
+    expect(final.content[0]).toMatchObject({ type: 'text', text: 'Tool said: rainy' });
+  });
+
+  it('Anthropic client: errors arrive in Anthropic shape', async () => {
+    const error = await anthropic.messages.create({ model: 'claude-x', max_tokens: 10, messages: [] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+    const wrongKey = new Anthropic({ baseURL: gateway.url, apiKey: 'nope', maxRetries: 0 });
+    await expect(wrongKey.messages.create({ model: 'c', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(Anthropic.AuthenticationError);
+  });
+
+  it('Anthropic client: count_tokens and models in Anthropic shape', async () => {
+    const count = await anthropic.messages.countTokens({ model: 'claude-x', messages: [{ role: 'user', content: 'count these words please' }] });
+    expect(count.input_tokens).toBeGreaterThan(0);
+    const models = await anthropic.models.list();
+    expect(models.data.length).toBeGreaterThan(0);
+    expect(models.data[0]?.type).toBe('model');
+  });
+});

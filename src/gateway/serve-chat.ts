@@ -10,8 +10,8 @@ import { sessionKeyOf } from './session-key.js';
 export interface ChatEndpoint {
   /** The wire format of the client's body; an upstream speaking it gets the body as it is. */
   wireFormat: WireFormat;
-  /** Upstream path for the fast path, under the upstream's versioned base. */
-  forwardPath: string;
+  /** Upstream path for the fast path, under the upstream's versioned base; none = always canonical. */
+  forwardPath?: string;
   /** Client headers that the same-protocol upstream should receive (anthropic-beta, ...). */
   passHeaders?: readonly string[];
   decode(body: Record<string, unknown>): ChatRequest;
@@ -26,16 +26,24 @@ export interface ChatEndpoint {
  * One chat request from any protocol: route it to a pool, then either forward it untouched (same
  * protocol on both sides) or decode it to the canonical model and encode the answer back.
  */
-export async function serveChat(req: IncomingMessage, res: ServerResponse, rc: RequestContext, body: Buffer, parsed: Record<string, unknown>, endpoint: ChatEndpoint): Promise<void> {
+export interface ChatBody {
+  raw: Buffer;
+  parsed: Record<string, unknown>;
+  /** The model as the client named it (from the body, or the URL for Gemini). */
+  model: unknown;
+}
+
+export async function serveChat(req: IncomingMessage, res: ServerResponse, rc: RequestContext, chat: ChatBody, endpoint: ChatEndpoint): Promise<void> {
   const ctx = rc.gateway;
-  const model = parsed.model;
+  const { raw: body, parsed, model } = chat;
   if (typeof model !== 'string' || model === '') throw GatewayError.invalidRequest('model: expected a non-empty string', 'model');
-  if (!Array.isArray(parsed.messages) || parsed.messages.length === 0) throw GatewayError.invalidRequest('messages: expected a non-empty array', 'messages');
   const header = req.headers['model-provider'];
   const target = resolveTarget(ctx, rc.pathPool, typeof header === 'string' ? header : undefined, model);
   const sessionKey = ctx.config().SESSION_AFFINITY ? sessionKeyOf(req.headers, endpoint.opening(parsed)) : undefined;
 
-  if (target.adapter.wireFormat === endpoint.wireFormat) {
+  if (target.adapter.wireFormat === endpoint.wireFormat && endpoint.forwardPath) {
+    // The fast path skips the full decoder, so check here what the upstream would reject unclearly.
+    if (!Array.isArray(parsed.messages) || parsed.messages.length === 0) throw GatewayError.invalidRequest('messages: expected a non-empty array', 'messages');
     const headers: Record<string, string> = {};
     for (const name of endpoint.passHeaders ?? []) {
       const value = req.headers[name];

@@ -74,6 +74,43 @@ describe.each([
     expect(final.choices[0]?.message.content).toBe('Tool said: sunny, 21C');
   });
 
+  it('OpenAI Responses client: text, non-stream and stream', async () => {
+    const response = await openai.responses.create({ model: 'm1', instructions: 'Be brief.', input: 'good morning' });
+    expect(response.output_text).toBe('Hello from mock! You said: good morning');
+    expect(response.status).toBe('completed');
+    expect(response.usage?.output_tokens).toBeGreaterThan(0);
+    const stream = await openai.responses.create({ model: 'm1', input: [{ role: 'user', content: '[multibyte]' }], stream: true });
+    const types: string[] = [];
+    let text = '';
+    for await (const event of stream) {
+      types.push(event.type);
+      if (event.type === 'response.output_text.delta') text += event.delta;
+    }
+    expect(types[0]).toBe('response.created');
+    expect(types.at(-1)).toBe('response.completed');
+    expect(text).toContain('你好');
+    expect(text).not.toContain('\uFFFD');
+  });
+
+  it('OpenAI Responses client: a function call round trip', async () => {
+    const tools = [{ type: 'function' as const, name: weatherTool.name, description: weatherTool.description, parameters: weatherTool.schema, strict: false }];
+    const first = await openai.responses.create({ model: 'm1', tools, input: 'Weather?' });
+    const call = first.output.find((item) => item.type === 'function_call');
+    expect(call).toMatchObject({ type: 'function_call', name: 'get_weather' });
+    if (call?.type !== 'function_call') throw new Error('no function call');
+    expect(JSON.parse(call.arguments)).toEqual({ city: 'Paris' });
+    const final = await openai.responses.create({
+      model: 'm1',
+      tools,
+      input: [
+        { role: 'user', content: 'Weather?' },
+        { type: 'function_call', call_id: call.call_id, name: call.name, arguments: call.arguments },
+        { type: 'function_call_output', call_id: call.call_id, output: 'foggy' },
+      ],
+    });
+    expect(final.output_text).toBe('Tool said: foggy');
+  });
+
   it('Anthropic client: text, non-stream and stream with the full event sequence', async () => {
     const message = await anthropic.messages.create({ model: 'claude-x', max_tokens: 100, system: 'Be brief.', messages: [{ role: 'user', content: 'hi there' }] });
     expect(message.content[0]).toMatchObject({ type: 'text', text: 'Hello from mock! You said: hi there' });

@@ -23,5 +23,6 @@ const messages: ChatEndpoint = {
 /** POST /v1/messages */
 export async function handleMessages(req: IncomingMessage, res: ServerResponse, rc: RequestContext): Promise<void> {
   const body = await readBody(req, MAX_BODY_BYTES);
-  await serveChat(req, res, rc, body, parseJsonBody(body), messages);
+  const parsed = parseJsonBody(body);
+  await serveChat(req, res, rc, { raw: body, parsed, model: parsed.model }, messages);
 }

@@ -1,5 +1,9 @@
 import type { ChatResponse } from '../../canonical/index.js';
-import type { OpenAIResponsesOutputItem, OpenAIResponsesOutputMessage } from '../../wire/openai-responses/index.js';
+import type {
+  OpenAIResponsesOutputItem,
+  OpenAIResponsesOutputMessage,
+  OpenAIResponsesResponse,
+} from '../../wire/openai-responses/index.js';
 import {
   encodeOpenAIResponsesEnvelope,
   responsesItemId,
@@ -12,7 +16,7 @@ import {
  * `reasoning` items (text as a summary, redacted data as `encrypted_content`), each run of text
  * parts one `message` item, each tool call a `function_call` item, in content order.
  */
-export function encodeOpenAIResponsesResponse(response: ChatResponse, clientModel: string): ReturnType<typeof encodeOpenAIResponsesEnvelope> {
+export function encodeOpenAIResponsesResponse(response: ChatResponse, clientModel: string): OpenAIResponsesResponse {
   const id = toResponsesId(response.id);
   const outcome = responsesOutcome(response.finishReason);
   const itemStatus = outcome.status === 'incomplete' ? 'incomplete' : 'completed';

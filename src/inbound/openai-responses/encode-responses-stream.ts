@@ -93,6 +93,13 @@ export async function* encodeOpenAIResponsesStream(
       // openai-node raise it as an APIError; the flat fields are the documented event shape.
       return frame('error', { code: body.code, message: body.message, param: body.param, error: body });
     }
+    // Items cut off by the failure show what was streamed of them, marked incomplete.
+    for (const entry of open.values()) {
+      if (entry.kind === 'message') entry.item.content = [{ type: 'output_text', text: entry.text, annotations: [], logprobs: [] }];
+      else if (entry.kind === 'function_call') entry.item.arguments = entry.text;
+      else if (entry.summaryOpen) entry.item.summary = [{ type: 'summary_text', text: entry.text }];
+      entry.item.status = 'incomplete';
+    }
     const response = encodeOpenAIResponsesEnvelope({
       ...envelope,
       usage: null,

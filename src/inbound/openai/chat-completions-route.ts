@@ -32,5 +32,6 @@ const chatCompletions: ChatEndpoint = {
 /** POST /v1/chat/completions */
 export async function handleChatCompletions(req: IncomingMessage, res: ServerResponse, rc: RequestContext): Promise<void> {
   const body = await readBody(req, MAX_BODY_BYTES);
-  await serveChat(req, res, rc, body, parseJsonBody(body), chatCompletions);
+  const parsed = parseJsonBody(body);
+  await serveChat(req, res, rc, { raw: body, parsed, model: parsed.model }, chatCompletions);
 }

@@ -3,12 +3,14 @@ import { listModelIds } from '../../gateway/list-models.js';
 import type { Route } from '../../http/route.js';
 import { sendJson } from '../../http/send-response.js';
 import { handleChatCompletions } from './chat-completions-route.js';
+import { handleResponses } from '../openai-responses/responses-route.js';
 import { encodeOpenAIError } from './encode-error.js';
 import { encodeOpenAIModels } from './encode-models.js';
 import { encodeAnthropicModels } from '../anthropic/encode-models.js';
 
 export const openAIRoutes: Route[] = [
   { method: 'POST', path: '/v1/chat/completions', handle: handleChatCompletions, encodeError: encodeOpenAIError },
+  { method: 'POST', path: '/v1/responses', handle: handleResponses, encodeError: encodeOpenAIError },
   {
     method: 'GET',
     path: '/v1/models',

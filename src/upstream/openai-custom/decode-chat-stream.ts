@@ -45,6 +45,7 @@ export async function* decodeOpenAIUpstreamStream(body: AsyncIterable<Uint8Array
   let sawDone = false;
   let usage: Usage | undefined;
   let failure: GatewayError | undefined;
+  let unparsable = false;
   const out: StreamEvent[] = [];
 
   const closeOpen = (): void => {
@@ -116,12 +117,18 @@ export async function* decodeOpenAIUpstreamStream(body: AsyncIterable<Uint8Array
         sawDone = true;
         break;
       }
+      if (unparsable) {
+        yield { type: 'error', error: new GatewayError('bad_upstream_response', 'OpenAI-compatible upstream sent a stream chunk that is not JSON.') };
+        return;
+      }
       let chunk: unknown;
       try {
         chunk = JSON.parse(data);
       } catch {
-        yield { type: 'error', error: new GatewayError('bad_upstream_response', 'OpenAI-compatible upstream sent a stream chunk that is not JSON.') };
-        return;
+        // Decide at the next event: the last event of a body cut off mid-chunk is an
+        // interruption, not a protocol violation.
+        unparsable = true;
+        continue;
       }
       if (!isObject(chunk)) continue;
       if (sse.event === 'error' || (chunk.error !== undefined && chunk.error !== null)) {
@@ -159,6 +166,10 @@ export async function* decodeOpenAIUpstreamStream(body: AsyncIterable<Uint8Array
 
   if (!started) {
     yield { type: 'error', error: new GatewayError('bad_upstream_response', 'OpenAI-compatible upstream sent an empty stream.') };
+    return;
+  }
+  if (unparsable && sawDone) {
+    yield { type: 'error', error: new GatewayError('bad_upstream_response', 'OpenAI-compatible upstream sent a stream chunk that is not JSON.') };
     return;
   }
   if (!sawFinishReason && !sawDone) {

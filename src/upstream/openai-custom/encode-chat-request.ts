@@ -26,6 +26,12 @@ export interface OpenAIUpstreamEncodeOptions {
    * know `max_tokens`; OpenAI's reasoning models accept only `max_completion_tokens`.
    */
   maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+  /**
+   * Whether assistant reasoning in the history travels as the de-facto `reasoning_content`
+   * field (default: what an OpenAI client's own pass-through would send; DeepSeek thinking
+   * tool loops need it) or is left out (servers that reject unknown message fields).
+   */
+  reasoningHistory?: 'reasoning_content' | 'omit';
 }
 
 /** Fields the encoder owns; an `extensions.openai` entry never overrides them. */
@@ -48,7 +54,8 @@ export function encodeOpenAIUpstreamRequest(
   if (request.system && request.system.length > 0) {
     messages.push({ role: 'system', content: encodeTextContent(request.system) });
   }
-  for (const message of request.messages) encodeMessage(message, messages);
+  const withReasoning = options.reasoningHistory !== 'omit';
+  for (const message of request.messages) encodeMessage(message, messages, withReasoning);
 
   const body: Record<string, unknown> = { model: request.model, messages };
   if (request.stream) {
@@ -87,13 +94,13 @@ export function encodeOpenAIUpstreamRequest(
   return body;
 }
 
-function encodeMessage(message: Message, out: OpenAIChatMessage[]): void {
+function encodeMessage(message: Message, out: OpenAIChatMessage[], withReasoning: boolean): void {
   switch (message.role) {
     case 'user':
       out.push({ role: 'user', content: encodeUserContent(message.content) });
       return;
     case 'assistant':
-      out.push(encodeAssistant(message.content));
+      out.push(encodeAssistant(message.content, withReasoning));
       return;
     case 'tool': {
       // Chat Completions tool messages carry text only; their images follow in one user turn.
@@ -143,10 +150,11 @@ function encodeFile(part: FilePart): OpenAIChatUserContentPart {
   return { type: 'file', file };
 }
 
-function encodeAssistant(parts: AssistantContentPart[]): OpenAIChatAssistantMessage {
+function encodeAssistant(parts: AssistantContentPart[], withReasoning: boolean): OpenAIChatAssistantMessage {
   const texts: string[] = [];
   let reasoning = '';
-  const message: OpenAIChatAssistantMessage = { role: 'assistant', content: null };
+  // `content: null` is valid only beside tool calls; an empty turn says "".
+  const message: OpenAIChatAssistantMessage = { role: 'assistant', content: '' };
   for (const part of parts) {
     if (part.type === 'text') texts.push(part.text);
     else if (part.type === 'reasoning') reasoning += part.text;
@@ -160,8 +168,9 @@ function encodeAssistant(parts: AssistantContentPart[]): OpenAIChatAssistantMess
   }
   if (texts.length === 1) message.content = texts[0]!;
   else if (texts.length > 1) message.content = texts.map((text) => ({ type: 'text', text }));
+  else if (message.tool_calls) message.content = null;
   // Same de-facto field the compatible servers emit; an OpenAI client's pass-through sends it too.
-  if (reasoning.length > 0) message.reasoning_content = reasoning;
+  if (withReasoning && reasoning.length > 0) message.reasoning_content = reasoning;
   return message;
 }
 

@@ -16,6 +16,7 @@ import { PoolRegistry } from './pool/pool-registry.js';
 import { PoolsFileWriter } from './state/pools-file-writer.js';
 import { readPoolsFile } from './state/read-pools-file.js';
 import { watchFile } from './state/watch-file.js';
+import type { RequestObserver } from './observability/request-record.js';
 import type { ProviderAdapter } from './upstream/provider-adapter.js';
 import { builtInAdapters, ProviderRegistry } from './upstream/provider-registry.js';
 
@@ -28,6 +29,8 @@ export interface StartOptions {
   logger: Logger;
   adapters?: ProviderAdapter[];
   routes?: Route[];
+  /** Told about every finished request (metrics, request log). */
+  observers?: RequestObserver[];
   now?: () => number;
   random?: () => number;
 }
@@ -139,7 +142,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
 
   const gateway: GatewayContext = { registry, providers, config: () => config, logger, now };
   const healthChecker = new HealthChecker({ registry, providers, config: () => config, logger, now, random });
-  const server = createGatewayServer({ gateway, routes: options.routes ?? allRoutes, fallbackEncodeError, apiKey: () => apiKeyCheck });
+  const server = createGatewayServer({ gateway, routes: options.routes ?? allRoutes, fallbackEncodeError, apiKey: () => apiKeyCheck, observers: options.observers ?? [] });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.SERVER_PORT, config.HOST, () => resolve());

@@ -4,6 +4,7 @@ import type { EncodedError } from '../http/send-response.js';
 import { dispatchWithFailover } from '../pool/dispatch-with-failover.js';
 import { mapTransportError } from '../upstream/map-transport-error.js';
 import type { ForwardResponse } from '../upstream/provider-adapter.js';
+import type { RequestRecord } from '../observability/request-record.js';
 import type { GatewayContext } from './gateway-context.js';
 import { pipeUpstreamStream } from './pipe-upstream-stream.js';
 import type { Target } from './resolve-target.js';
@@ -13,6 +14,7 @@ export interface ForwardOptions {
   ctx: GatewayContext;
   res: ServerResponse;
   signal: AbortSignal;
+  record?: RequestRecord | undefined;
   target: Target;
   path: string;
   body: Buffer | string;
@@ -51,6 +53,7 @@ export async function forwardWithFailover(options: ForwardOptions): Promise<void
     sessionKey: options.sessionKey,
     maxRetries: ctx.config().REQUEST_MAX_RETRIES,
     signal,
+    record: options.record,
     attempt: async (lease) => {
       const connection = lease.instance.connection;
       if (!connection?.forward) throw new GatewayError('internal', `instance ${lease.instance.name} cannot forward`);
@@ -64,6 +67,11 @@ export async function forwardWithFailover(options: ForwardOptions): Promise<void
     },
   });
   const { lease, value } = dispatched;
+  if (options.record) {
+    options.record.fastPath = true;
+    options.record.stream = stream;
+    options.record.firstByteMs = Date.now() - options.record.startedAt;
+  }
   const headers = { 'x-poolgate-instance': lease.instance.name };
   try {
     if (!stream) {

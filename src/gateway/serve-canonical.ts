@@ -4,6 +4,7 @@ import { GatewayError, type ChatRequest, type ChatResponse, type StreamEvent } f
 import { dispatchWithFailover } from '../pool/dispatch-with-failover.js';
 import type { Lease } from '../pool/provider-pool.js';
 import { mapTransportError } from '../upstream/map-transport-error.js';
+import type { RequestRecord } from '../observability/request-record.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { Target } from './resolve-target.js';
 
@@ -11,6 +12,7 @@ export interface ServeCanonicalOptions {
   ctx: GatewayContext;
   res: ServerResponse;
   signal: AbortSignal;
+  record?: RequestRecord | undefined;
   target: Target;
   request: ChatRequest;
   sessionKey: string | undefined;
@@ -73,12 +75,18 @@ async function* resume(started: StartedStream, lease: Lease, signal: AbortSignal
  */
 export async function serveCanonical(options: ServeCanonicalOptions): Promise<void> {
   const { ctx, res, signal, target, request } = options;
-  const common = { pool: target.pool, model: target.model, sessionKey: options.sessionKey, maxRetries: ctx.config().REQUEST_MAX_RETRIES, signal };
+  const common = { pool: target.pool, model: target.model, sessionKey: options.sessionKey, maxRetries: ctx.config().REQUEST_MAX_RETRIES, signal, record: options.record };
+  const committed = () => {
+    if (!options.record) return;
+    options.record.stream = request.stream;
+    options.record.firstByteMs = Date.now() - options.record.startedAt;
+  };
   if (!request.stream) {
     const { value, lease } = await dispatchWithFailover<ChatResponse>({
       ...common,
       attempt: (lease) => lease.instance.connection!.generate(request, { signal }),
     });
+    committed();
     try {
       const text = options.encodeResponse(value);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-poolgate-instance': lease.instance.name });
@@ -92,6 +100,7 @@ export async function serveCanonical(options: ServeCanonicalOptions): Promise<vo
     ...common,
     attempt: async (lease) => startStream(await lease.instance.connection!.stream(request, { signal }), signal),
   });
+  committed();
   try {
     res.writeHead(200, {
       'content-type': options.streamContentType ?? 'text/event-stream; charset=utf-8',

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { GatewayError, toGatewayError } from '../canonical/index.js';
 import type { GatewayContext } from '../gateway/gateway-context.js';
+import type { RequestObserver, RequestRecord } from '../observability/request-record.js';
 import { extractApiKey, type ApiKeyCheck } from './api-key-auth.js';
 import type { Route } from './route.js';
 import { sendEncodedError } from './send-response.js';
@@ -11,6 +12,8 @@ export interface ServerOptions {
   /** Shape of errors for paths no route matches. */
   fallbackEncodeError: Route['encodeError'];
   apiKey: () => ApiKeyCheck;
+  /** Told about every request once its response has ended. */
+  observers?: readonly RequestObserver[];
 }
 
 /** `/openai-custom-eu/v1/chat/completions` → pool `openai-custom-eu`, path `/v1/chat/completions`. */
@@ -34,6 +37,17 @@ export function createGatewayServer(options: ServerOptions): Server {
   const find = (method: string, path: string): Route | undefined =>
     exact.get(`${method} ${path}`) ?? patterns.find((route) => route.method === method && (route.path as RegExp).test(path));
 
+  const observers = options.observers ?? [];
+  const observe = (record: RequestRecord, res: ServerResponse): void => {
+    if (observers.length === 0) return;
+    res.once('close', () => {
+      record.status = res.statusCode;
+      record.durationMs = Date.now() - record.startedAt;
+      record.clientAborted = !res.writableFinished;
+      for (const observer of observers) observer.onRequestEnd(record);
+    });
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -41,6 +55,17 @@ export function createGatewayServer(options: ServerOptions): Server {
     const search = q === -1 ? '' : url.slice(q);
     const { pool, path } = splitPoolPrefix(rawPath);
     const route = find(req.method ?? 'GET', path);
+    const record: RequestRecord = {
+      startedAt: Date.now(),
+      method: req.method ?? 'GET',
+      route: route ? path : 'unmatched',
+      protocol: route?.protocol ?? 'none',
+      attempts: 0,
+      status: 0,
+      durationMs: 0,
+      clientAborted: false,
+    };
+    observe(record, res);
     if (!route) {
       req.resume();
       sendEncodedError(res, options.fallbackEncodeError(new GatewayError('not_found', `no route for ${req.method} ${rawPath}`, { origin: 'client' })));
@@ -59,9 +84,10 @@ export function createGatewayServer(options: ServerOptions): Server {
       if (!res.writableFinished) controller.abort();
     });
     try {
-      await route.handle(req, res, { gateway: options.gateway, pathPool: pool, path, search, signal: controller.signal });
+      await route.handle(req, res, { gateway: options.gateway, pathPool: pool, path, search, signal: controller.signal, record });
     } catch (thrown) {
       const error = toGatewayError(thrown);
+      record.errorCode = error.code;
       if (error.code === 'client_closed' || controller.signal.aborted) {
         res.destroy();
         return;

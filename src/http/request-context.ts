@@ -1,4 +1,5 @@
 import type { GatewayContext } from '../gateway/gateway-context.js';
+import type { RequestRecord } from '../observability/request-record.js';
 
 /** Per-request facts the router works out before a protocol handler runs. */
 export interface RequestContext {
@@ -11,4 +12,6 @@ export interface RequestContext {
   search: string;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
+  /** Filled along the way; observers read it when the response ends. */
+  record: RequestRecord;
 }

@@ -12,6 +12,8 @@ export interface Route {
   path: string | RegExp;
   handle: RouteHandler;
   encodeError: (error: GatewayError) => EncodedError;
+  /** Client protocol, for metrics and the request log. */
+  protocol: string;
   /** Whether the gateway key is required (everything but /health). */
   public?: boolean;
 }

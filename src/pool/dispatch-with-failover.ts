@@ -1,4 +1,5 @@
 import { GatewayError, toGatewayError } from '../canonical/index.js';
+import type { RequestRecord } from '../observability/request-record.js';
 import type { Lease, ProviderPool } from './provider-pool.js';
 
 export interface AttemptRecord {
@@ -19,6 +20,8 @@ export interface DispatchOptions<T> {
    * anything was sent to the client); rejects with a GatewayError otherwise.
    */
   attempt: (lease: Lease) => Promise<T>;
+  /** Filled with the pool, the instance tried last and the attempt count. */
+  record?: RequestRecord | undefined;
 }
 
 export interface Dispatched<T> {
@@ -54,6 +57,12 @@ export async function dispatchWithFailover<T>(options: DispatchOptions<T>): Prom
     const instance = pool.select(model, excluded, options.sessionKey);
     if (!instance) throw noneCanServe(pool, model, lastError);
     const lease = pool.acquire(instance);
+    if (options.record) {
+      options.record.pool = pool.key;
+      options.record.model = model;
+      options.record.instance = instance.name;
+      options.record.attempts++;
+    }
     try {
       const value = await options.attempt(lease);
       lease.succeed();

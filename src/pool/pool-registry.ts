@@ -130,6 +130,7 @@ export class PoolRegistry {
     const nextPools = new Map<string, ProviderPool>();
     const nextInstances = new Map<string, PoolInstance>();
     const retired: UpstreamConnection[] = [];
+    let adoptedEdits = false;
     for (const plan of plans) {
       const members = plan.entries.map(({ record, connection, reuse }) => {
         if (reuse) {
@@ -137,7 +138,7 @@ export class PoolRegistry {
             if (reuse.connection) retired.push(reuse.connection);
             reuse.connection = connection;
           }
-          this.adoptUserEdits(reuse, record);
+          if (this.adoptUserEdits(reuse, record)) adoptedEdits = true;
           reuse.applySettings(record);
           return reuse;
         }
@@ -162,6 +163,9 @@ export class PoolRegistry {
     this.pools = nextPools;
     this.instances = nextInstances;
     for (const connection of retired) void connection.close();
+    // Write the adopted state back (e.g. an operator's isHealthy: true still has a stale
+    // cooldownUntil in the file, which a restart would otherwise honour again).
+    if (adoptedEdits) this.deps.onChange();
     return report;
   }
 
@@ -169,9 +173,9 @@ export class PoolRegistry {
    * A stat field the user changed in the file (it differs from what we last wrote) wins: that is
    * how an operator resets a counter or clears a cooldown by hand.
    */
-  private adoptUserEdits(instance: PoolInstance, record: InstanceRecord): void {
+  private adoptUserEdits(instance: PoolInstance, record: InstanceRecord): boolean {
     const last = this.persisted.get(instance.uuid);
-    if (!last) return;
+    if (!last) return false;
     const changed = (field: (typeof STAT_FIELDS)[number]) => field in record && JSON.stringify(record[field]) !== JSON.stringify(last[field]);
     if (changed('usageCount') && typeof record.usageCount === 'number') instance.stats.usageCount = record.usageCount;
     if (changed('errorCount') && typeof record.errorCount === 'number') instance.stats.errorCount = record.errorCount;
@@ -187,6 +191,7 @@ export class PoolRegistry {
       instance.health.coolingStreak = 0;
     }
     instance.dirty = true;
+    return STAT_FIELDS.some(changed);
   }
 
   /** The snapshot to write for one instance, remembered as what the file now says. */

@@ -1,8 +1,8 @@
-import { chmod, copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { configSchema } from '../config/config-schema.js';
 import type { InstanceRecord } from '../config/instance-record.js';
@@ -43,7 +43,7 @@ interface Setup {
   clock: { now: number };
   registry: PoolRegistry;
   writer: PoolsFileWriter;
-  logger: ReturnType<typeof pino>;
+  logger: Logger;
   written: string[];
 }
 
@@ -70,7 +70,7 @@ async function setup(options: { debounceMs?: number; maxWaitMs?: number; now?: (
   if (!options.file) await copyFile(SEED_FIXTURE, file);
   const clock = { now: T0 };
   const now = options.now ?? (() => clock.now);
-  const logger = pino({ level: 'silent' });
+  const logger: Logger = pino({ level: 'silent' });
   const config = configSchema.parse({});
   const written: string[] = [];
   let writer: PoolsFileWriter | undefined;
@@ -126,48 +126,96 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
 }
 
 describe('scheduling (fake timers: exact times)', () => {
-  async function scheduled(debounceMs: number, maxWaitMs: number): Promise<{ s: Setup; flushes: number[] }> {
+  interface Scheduled {
+    s: Setup;
+    /** Fake-clock offsets (ms from T0) at which flush ran. */
+    flushes: number[];
+    /** Advances the fake clock, then lets the real file I/O of any flush it started finish. */
+    tick(ms: number): Promise<void>;
+  }
+
+  async function scheduled(debounceMs: number, maxWaitMs: number): Promise<Scheduled> {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: T0 });
     const s = await setup({ debounceMs, maxWaitMs, now: () => Date.now() });
     const flushes: number[] = [];
+    const started: Array<Promise<void>> = [];
     const flush = s.writer.flush.bind(s.writer);
     vi.spyOn(s.writer, 'flush').mockImplementation(() => {
       flushes.push(Date.now() - T0);
-      return flush();
+      const done = flush();
+      started.push(done);
+      return done;
     });
-    return { s, flushes };
+    return {
+      s,
+      flushes,
+      async tick(ms) {
+        vi.advanceTimersByTime(ms);
+        await Promise.all(started.splice(0));
+      },
+    };
   }
 
   it('debounces: a burst of changes gives one write, debounceMs after the last change', async () => {
-    const { s, flushes } = await scheduled(300, 5000);
+    const { s, flushes, tick } = await scheduled(300, 5000);
     s.writer.markDirty();
-    vi.advanceTimersByTime(100);
+    await tick(100);
     s.writer.markDirty();
-    vi.advanceTimersByTime(100);
+    await tick(100);
     s.writer.markDirty();
-    vi.advanceTimersByTime(299);
+    await tick(299);
     expect(flushes).toEqual([]);
-    vi.advanceTimersByTime(1);
+    await tick(1);
     expect(flushes).toEqual([500]);
-    vi.advanceTimersByTime(10_000);
+    expect(s.written).toHaveLength(1);
+    await tick(10_000);
     expect(flushes).toEqual([500]);
   });
 
   it('under a steady stream of changes still writes every maxWaitMs', async () => {
-    const { s, flushes } = await scheduled(300, 1000);
+    const { s, flushes, tick } = await scheduled(300, 1000);
     s.writer.markDirty();
     for (let t = 100; t <= 3500; t += 100) {
+      await tick(100);
+      s.writer.markDirty();
+    }
+    expect(flushes).toEqual([1000, 2000, 3000]);
+    expect(s.written).toHaveLength(3);
+  });
+
+  it('a change while a write is still in flight does not trigger an immediate extra flush', async () => {
+    const { s, flushes, tick } = await scheduled(300, 1000);
+    s.writer.markDirty();
+    for (let t = 100; t <= 3500; t += 100) {
+      // The clock runs ahead of the disk: writes are still in flight when the next changes come.
       vi.advanceTimersByTime(100);
       s.writer.markDirty();
     }
     expect(flushes).toEqual([1000, 2000, 3000]);
+    await tick(0);
+  });
+
+  it('with a corrupt file, retries at most once per maxWait under load (not once per change)', async () => {
+    const { s, flushes, tick } = await scheduled(300, 1000);
+    const errors = vi.spyOn(s.logger, 'error');
+    const corrupt = '{ "openai-custom": [';
+    await writeFile(s.file, corrupt);
+    s.writer.markDirty();
+    for (let t = 100; t <= 3500; t += 100) {
+      await tick(100);
+      s.writer.markDirty();
+    }
+    expect(flushes).toEqual([1000, 2000, 3000]);
+    expect(errors).toHaveBeenCalledTimes(3);
+    expect(await readFile(s.file, 'utf8')).toBe(corrupt);
   });
 
   it('requests through the pool mark the writer dirty', async () => {
-    const { s, flushes } = await scheduled(300, 1000);
+    const { s, flushes, tick } = await scheduled(300, 1000);
     serve(s.registry, 1);
-    vi.advanceTimersByTime(300);
+    await tick(300);
     expect(flushes).toEqual([300]);
+    expect(s.written).toHaveLength(1);
   });
 });
 
@@ -187,7 +235,9 @@ describe('writing (real files)', () => {
 
   it('writes atomically: replaced by rename, no temp file left, never seen half-written', async () => {
     const s = await setup();
-    const before = await stat(s.file);
+    // Held open, the old file keeps its inode: an in-place rewrite would show through this handle.
+    const old = await open(s.file, 'r');
+    const oldText = await readFile(s.file, 'utf8');
     let reads = 0;
     let reading = true;
     const reader = (async () => {
@@ -205,7 +255,12 @@ describe('writing (real files)', () => {
     await reader;
     expect(reads).toBeGreaterThan(0);
     expect(s.written).toHaveLength(20);
-    expect((await stat(s.file)).ino).not.toBe(before.ino);
+    try {
+      expect((await stat(s.file)).ino).not.toBe((await old.stat()).ino);
+      expect(await old.readFile('utf8')).toBe(oldText);
+    } finally {
+      await old.close();
+    }
     expect(await readdir(dir)).toEqual(['provider_pools.json']);
   });
 
@@ -378,6 +433,28 @@ describe('operator edits adopted on registry.apply (adoptUserEdits)', () => {
     expect(second.canServe(MODEL, s.clock.now)).toBe(true);
     await s.writer.flush();
     expect(entry(await readJson(s.file), KEY2)).toMatchObject({ isHealthy: true, cooldownUntil: null, cooldownReason: null });
+  });
+
+  it('an adopted reset is written back, so a restart does not bring the old cooldown back', async () => {
+    const s = await cooledAndWritten();
+    const writes = s.written.length;
+    await edit(s, (document) => {
+      entry(document, KEY2).isHealthy = true;
+    });
+    // The writer was told: with a long debounce nothing is written yet, but a flush writes.
+    await s.writer.flush();
+    expect(s.written).toHaveLength(writes + 1);
+    const restarted = await setup({ file: s.file });
+    expect(restarted.registry.instance(KEY2)!.status(s.clock.now)).toBe('healthy');
+  });
+
+  it('a reload without stat edits does not schedule a write', async () => {
+    const s = await cooledAndWritten();
+    const markDirty = vi.spyOn(s.writer, 'markDirty');
+    await edit(s, (document) => {
+      entry(document, KEY1).customName = 'renamed';
+    });
+    expect(markDirty).not.toHaveBeenCalled();
   });
 
   it('clearing cooldownUntil also clears the cooldown', async () => {

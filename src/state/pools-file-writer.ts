@@ -52,6 +52,10 @@ export class PoolsFileWriter {
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    // What is pending now is this flush's job: changes from here on get a fresh max-wait window.
+    // Without this, a markDirty while a write is in flight (or after one failed, e.g. a corrupt
+    // file) saw a deadline already past and scheduled a flush at once, on every request.
+    this.firstDirtyAt = this.options.now();
     if (this.running) await this.running;
     if (!this.pending) return;
     this.pending = false;

@@ -11,11 +11,12 @@ import { encodeAnthropicError } from './encode-error.js';
 import { handleMessages } from './messages-route.js';
 
 export const anthropicRoutes: Route[] = [
-  { method: 'POST', path: '/v1/messages', handle: handleMessages, encodeError: encodeAnthropicError },
+  { method: 'POST', path: '/v1/messages', handle: handleMessages, encodeError: encodeAnthropicError, protocol: 'anthropic' },
   {
     method: 'POST',
     path: '/v1/messages/count_tokens',
     encodeError: encodeAnthropicError,
+    protocol: 'anthropic',
     handle: async (req, res, rc) => {
       const parsed = parseJsonBody(await readBody(req, MAX_BODY_BYTES));
       const request = decodeAnthropicCountTokensRequest(parsed);

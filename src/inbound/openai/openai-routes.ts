@@ -9,12 +9,13 @@ import { encodeOpenAIModels } from './encode-models.js';
 import { encodeAnthropicModels } from '../anthropic/encode-models.js';
 
 export const openAIRoutes: Route[] = [
-  { method: 'POST', path: '/v1/chat/completions', handle: handleChatCompletions, encodeError: encodeOpenAIError },
-  { method: 'POST', path: '/v1/responses', handle: handleResponses, encodeError: encodeOpenAIError },
+  { method: 'POST', path: '/v1/chat/completions', handle: handleChatCompletions, encodeError: encodeOpenAIError, protocol: 'openai' },
+  { method: 'POST', path: '/v1/responses', handle: handleResponses, encodeError: encodeOpenAIError, protocol: 'openai-responses' },
   {
     method: 'GET',
     path: '/v1/models',
     encodeError: encodeOpenAIError,
+    protocol: 'openai',
     handle: async (req, res, rc) => {
       const header = req.headers['model-provider'];
       const ids = listModelIds(rc.gateway, rc.pathPool ?? (typeof header === 'string' ? header : undefined));
@@ -27,6 +28,7 @@ export const openAIRoutes: Route[] = [
     path: '/health',
     public: true,
     encodeError: encodeOpenAIError,
+    protocol: 'none',
     handle: async (_req, res, rc) => {
       const pools = healthSummary(rc.gateway);
       const serving = pools.some((pool) => pool.healthy + pool.probing > 0);

@@ -73,9 +73,17 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const dispatcher = createAgent(config);
   const timeouts = () => ({ connectMs: config.UPSTREAM_CONNECT_TIMEOUT_MS, firstByteMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS, betweenChunksMs: config.UPSTREAM_CHUNK_TIMEOUT_MS });
   let writer: PoolsFileWriter | undefined;
+  let registryRef: PoolRegistry | undefined;
   const registry = new PoolRegistry({
     providers,
-    adapterDeps: { dispatcher, timeouts: timeouts(), logger, now, baseDir: path.dirname(poolsFile) },
+    adapterDeps: {
+      dispatcher,
+      timeouts: timeouts(),
+      logger,
+      now,
+      baseDir: path.dirname(poolsFile),
+      persistFields: (uuid, fields) => registryRef?.persistFields(uuid, fields),
+    },
     logger,
     now,
     random,
@@ -83,6 +91,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     onChange: () => writer?.markDirty(),
   });
 
+  registryRef = registry;
   const initial = await readPoolsFile(poolsFile);
   const report = registry.apply(initial.parsed, poolsFile);
   if (report.unserved.length > 0) logger.warn({ pools: report.unserved }, 'pools of provider types not served yet: kept in the file, not used');

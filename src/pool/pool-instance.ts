@@ -42,6 +42,8 @@ export class PoolInstance {
   readonly stats: InstanceStats;
   /** Set whenever a persisted field changes; cleared by the stats writer. */
   dirty = false;
+  /** Fields an adapter learnt (e.g. PROJECT_ID), written into the file with the next write. */
+  pendingFields: Record<string, unknown> | undefined;
 
   constructor(
     readonly poolKey: string,

@@ -195,10 +195,22 @@ export class PoolRegistry {
   }
 
   /** The snapshot to write for one instance, remembered as what the file now says. */
-  snapshotForWrite(instance: PoolInstance, now: number): StatSnapshot {
+  snapshotForWrite(instance: PoolInstance, now: number): StatSnapshot & Record<string, unknown> {
     const snapshot = snapshotInstance(instance, now);
     this.persisted.set(instance.uuid, snapshot);
-    return snapshot;
+    const learnt = instance.pendingFields;
+    instance.pendingFields = undefined;
+    return learnt ? { ...learnt, ...snapshot } : snapshot;
+  }
+
+  /** See AdapterDeps.persistFields. */
+  persistFields(uuid: string, fields: Record<string, unknown>): void {
+    const instance = this.instances.get(uuid);
+    if (!instance) return;
+    instance.pendingFields = { ...instance.pendingFields, ...fields };
+    Object.assign(instance.record, fields);
+    instance.dirty = true;
+    this.deps.onChange();
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,11 @@ export interface AdapterDeps {
   now: () => number;
   /** Directory relative credential paths in provider_pools.json are resolved against. */
   baseDir: string;
+  /**
+   * Writes fields an adapter learnt back onto its instance in provider_pools.json (e.g. a
+   * discovered PROJECT_ID), with the next stats write.
+   */
+  persistFields(uuid: string, fields: Record<string, unknown>): void;
 }
 
 export interface CallOptions {

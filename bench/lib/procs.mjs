@@ -20,9 +20,15 @@ export function hasTaskset() {
   }
 }
 
-/** Command prefix that pins to `cpu` (a taskset cpu-list), or nothing when pinning is off. */
+/**
+ * Command prefix that pins to `cpu` (a taskset cpu-list), or nothing when pinning is off.
+ * BENCH_NICE=-10 (opt-in, root only for negative values) also raises every bench process's priority
+ * alike, so other work on a shared machine preempts them less.
+ */
 export function pinned(cpu, argv) {
-  return cpu == null ? argv : ['taskset', '-c', String(cpu), ...argv];
+  const pin = cpu == null ? argv : ['taskset', '-c', String(cpu), ...argv];
+  const nice = process.env.BENCH_NICE;
+  return nice && /^-?\d+$/.test(nice) ? ['nice', '-n', nice, ...pin] : pin;
 }
 
 /** Pins every thread of an already running process (used for the runner itself). */
@@ -128,9 +134,12 @@ export class Service {
     });
   }
 
-  lastLines(n = 6) {
-    const lines = this.tail.filter((l) => l.trim() !== 'out:' && l.trim() !== 'err:').slice(-n);
-    return lines.length ? `; last output: ${lines.join(' | ').slice(0, 600)}` : '';
+  /** For error reports: the first line that looks like an error, then the last few lines. */
+  lastLines(n = 4) {
+    const lines = this.tail.map((l) => l.replace(/\s+/g, ' ').trim()).filter((l) => l !== 'out:' && l !== 'err:');
+    const firstError = lines.find((l) => /error|exception|cannot|failed|unknown/i.test(l));
+    const pick = [...new Set([...(firstError ? [firstError] : []), ...lines.slice(-n)])];
+    return pick.length ? `; output: ${pick.join(' | ').slice(0, 600)}` : '';
   }
 
   alive() {

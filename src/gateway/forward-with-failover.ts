@@ -1,19 +1,17 @@
 import type { ServerResponse } from 'node:http';
 import { GatewayError } from '../canonical/index.js';
-import type { EncodedError } from '../http/send-response.js';
+import type { ClientCancellation } from '../http/client-cancellation.js';
 import { dispatchWithFailover } from '../pool/dispatch-with-failover.js';
 import { mapTransportError } from '../upstream/map-transport-error.js';
 import type { ForwardResponse } from '../upstream/provider-adapter.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import type { GatewayContext } from './gateway-context.js';
-import { pipeUpstreamStream } from './pipe-upstream-stream.js';
 import type { Target } from './resolve-target.js';
-import { waitFirstChunk } from './wait-first-chunk.js';
 
 export interface ForwardOptions {
   ctx: GatewayContext;
   res: ServerResponse;
-  signal: AbortSignal;
+  cancellation: ClientCancellation;
   record?: RequestRecord | undefined;
   target: Target;
   path: string;
@@ -25,19 +23,7 @@ export interface ForwardOptions {
   encodeStreamError: (error: GatewayError) => string;
 }
 
-interface Accepted {
-  response: ForwardResponse;
-  /** Whole body (non-stream) or first chunk (stream). */
-  head: Buffer | null;
-}
-
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
-
-async function readAll(response: ForwardResponse): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of response.body) chunks.push(chunk as Buffer);
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-}
 
 /**
  * The same-protocol fast path: the client's body goes to the upstream as it is (model possibly
@@ -46,24 +32,24 @@ async function readAll(response: ForwardResponse): Promise<Buffer> {
  * so a body that breaks off can still fail over; a stream commits at its first chunk.
  */
 export async function forwardWithFailover(options: ForwardOptions): Promise<void> {
-  const { ctx, res, signal, target, stream } = options;
-  const dispatched = await dispatchWithFailover<Accepted>({
+  const { ctx, res, cancellation, target, stream } = options;
+  const call = {
+    get signal() {
+      return cancellation.signal;
+    },
+    onCancel: (listener: () => void) => cancellation.onCancel(listener),
+  };
+  const dispatched = await dispatchWithFailover<ForwardResponse>({
     pool: target.pool,
     model: target.model,
     sessionKey: options.sessionKey,
     maxRetries: ctx.config().REQUEST_MAX_RETRIES,
-    signal,
+    signal: cancellation,
     record: options.record,
-    attempt: async (lease) => {
+    attempt: (lease) => {
       const connection = lease.instance.connection;
       if (!connection?.forward) throw new GatewayError('internal', `instance ${lease.instance.name} cannot forward`);
-      const response = await connection.forward({ path: options.path, body: options.body, stream, headers: options.headers }, { signal });
-      try {
-        return { response, head: stream ? await waitFirstChunk(response.body) : await readAll(response) };
-      } catch (error) {
-        response.body.destroy();
-        throw mapTransportError(error, signal, 'reading the upstream response');
-      }
+      return connection.forward({ path: options.path, body: options.body, stream, headers: options.headers }, call);
     },
   });
   const { lease, value } = dispatched;
@@ -75,18 +61,17 @@ export async function forwardWithFailover(options: ForwardOptions): Promise<void
   const headers = { 'x-poolgate-instance': lease.instance.name };
   try {
     if (!stream) {
-      res.writeHead(value.response.status, { 'content-type': value.response.headers['content-type'] ?? 'application/json', ...headers });
+      res.writeHead(value.status, { 'content-type': value.headers['content-type'] ?? 'application/json', ...headers });
       res.end(value.head ?? '');
       return;
     }
-    res.writeHead(value.response.status, { ...SSE_HEADERS, ...headers });
-    res.flushHeaders();
-    const result = await pipeUpstreamStream(value.response.body, res, value.head);
+    res.writeHead(value.status, { ...SSE_HEADERS, ...headers });
+    const result = await value.pipeRest(res);
     if (result.error) {
-      const error = mapTransportError(result.error, signal, 'upstream stream broke off');
+      const error = mapTransportError(result.error, cancellation, 'upstream stream broke off');
       const interrupted = error.code === 'client_closed' ? error : new GatewayError('stream_interrupted', error.message, { cause: result.error });
       lease.fail(interrupted);
-      if (!signal.aborted && !res.destroyed) {
+      if (!cancellation.aborted && !res.destroyed) {
         res.end(`${result.atEventBoundary ? '' : '\n\n'}${options.encodeStreamError(interrupted)}`);
       }
       return;

@@ -52,7 +52,7 @@ export async function serveChat(req: IncomingMessage, res: ServerResponse, rc: R
     await forwardWithFailover({
       ctx,
       res,
-      signal: rc.signal,
+      cancellation: rc.cancellation,
       record: rc.record,
       target,
       path: endpoint.forwardPath,

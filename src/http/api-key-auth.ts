@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** The gateway key as any of our client protocols sends it. */
@@ -21,11 +21,11 @@ export class ApiKeyCheck {
   private readonly expected: Buffer;
 
   constructor(key: string) {
-    this.expected = createHash('sha256').update(key).digest();
+    this.expected = hash('sha256', key, 'buffer');
   }
 
   matches(candidate: string | undefined): boolean {
     if (candidate === undefined) return false;
-    return timingSafeEqual(createHash('sha256').update(candidate).digest(), this.expected);
+    return timingSafeEqual(hash('sha256', candidate, 'buffer'), this.expected);
   }
 }

@@ -3,6 +3,7 @@ import { GatewayError, toGatewayError } from '../canonical/index.js';
 import type { GatewayContext } from '../gateway/gateway-context.js';
 import type { RequestObserver, RequestRecord } from '../observability/request-record.js';
 import { extractApiKey, type ApiKeyCheck } from './api-key-auth.js';
+import { ClientCancellation } from './client-cancellation.js';
 import type { Route } from './route.js';
 import { sendEncodedError } from './send-response.js';
 
@@ -79,16 +80,26 @@ export function createGatewayServer(options: ServerOptions): Server {
       );
       return;
     }
-    const controller = new AbortController();
+    const cancellation = new ClientCancellation();
     res.once('close', () => {
-      if (!res.writableFinished) controller.abort();
+      if (!res.writableFinished) cancellation.cancel();
     });
     try {
-      await route.handle(req, res, { gateway: options.gateway, pathPool: pool, path, search, signal: controller.signal, record });
+      await route.handle(req, res, {
+        gateway: options.gateway,
+        pathPool: pool,
+        path,
+        search,
+        get signal() {
+          return cancellation.signal;
+        },
+        cancellation,
+        record,
+      });
     } catch (thrown) {
       const error = toGatewayError(thrown);
       record.errorCode = error.code;
-      if (error.code === 'client_closed' || controller.signal.aborted) {
+      if (error.code === 'client_closed' || cancellation.aborted) {
         res.destroy();
         return;
       }

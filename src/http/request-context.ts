@@ -1,5 +1,6 @@
 import type { GatewayContext } from '../gateway/gateway-context.js';
 import type { RequestRecord } from '../observability/request-record.js';
+import type { ClientCancellation } from './client-cancellation.js';
 
 /** Per-request facts the router works out before a protocol handler runs. */
 export interface RequestContext {
@@ -10,8 +11,10 @@ export interface RequestContext {
   path: string;
   /** Query string including `?`, or ''. */
   search: string;
-  /** Aborted when the client goes away. */
-  signal: AbortSignal;
+  /** Aborted when the client goes away; made on first use (see ClientCancellation). */
+  readonly signal: AbortSignal;
+  /** The cheap way to learn the client went away. */
+  cancellation: ClientCancellation;
   /** Filled along the way; observers read it when the response ends. */
   record: RequestRecord;
 }

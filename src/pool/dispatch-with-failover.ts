@@ -1,4 +1,5 @@
 import { GatewayError, toGatewayError } from '../canonical/index.js';
+import type { Cancellable } from '../http/client-cancellation.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import type { Lease, ProviderPool } from './provider-pool.js';
 
@@ -14,7 +15,7 @@ export interface DispatchOptions<T> {
   /** Extra attempts after the first; 0 means exactly one attempt. */
   maxRetries: number;
   /** The client's signal: once aborted, nothing more is tried. */
-  signal: AbortSignal;
+  signal: Cancellable;
   /**
    * One try on one instance. Resolves once the upstream has accepted (and, for streams, before
    * anything was sent to the client); rejects with a GatewayError otherwise.

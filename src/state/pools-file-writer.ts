@@ -23,29 +23,40 @@ export interface PoolsFileWriterOptions {
 export class PoolsFileWriter {
   private timer: NodeJS.Timeout | undefined;
   private firstDirtyAt = 0;
+  private lastChangeAt = 0;
   private pending = false;
   private running: Promise<void> | undefined;
   private closed = false;
 
   constructor(private readonly options: PoolsFileWriterOptions) {}
 
-  /** Something changed; schedule a write. Cheap enough to call on every request. */
+  /**
+   * Something changed; schedule a write. Called on every request, so it never touches a timer
+   * while one is armed: the timer itself works out, when it fires, whether the debounce or the
+   * max-wait deadline has come, and re-arms for the remainder if neither has.
+   */
   markDirty(): void {
     if (this.closed) return;
     const now = this.options.now();
+    this.lastChangeAt = now;
     if (!this.pending) {
       this.pending = true;
       this.firstDirtyAt = now;
     }
-    if (this.timer) {
-      // Re-arming on every change would delay the write forever under load: only re-arm while
-      // the max-wait deadline is still ahead of the new debounce deadline.
-      if (now + this.options.debounceMs > this.firstDirtyAt + this.options.maxWaitMs) return;
-      clearTimeout(this.timer);
-    }
-    const delay = Math.min(this.options.debounceMs, Math.max(0, this.firstDirtyAt + this.options.maxWaitMs - now));
-    this.timer = setTimeout(() => void this.flush(), delay);
+    if (!this.timer) this.arm(Math.min(this.options.debounceMs, Math.max(0, this.firstDirtyAt + this.options.maxWaitMs - now)));
+  }
+
+  private arm(delayMs: number): void {
+    this.timer = setTimeout(() => this.onTimer(), delayMs);
     this.timer.unref();
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    const due = Math.min(this.lastChangeAt + this.options.debounceMs, this.firstDirtyAt + this.options.maxWaitMs);
+    const wait = due - this.options.now();
+    if (wait > 0) this.arm(wait);
+    else void this.flush();
   }
 
   /** Writes now if anything is pending; resolves when the file is on disk. */

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { GatewayError } from '../canonical/index.js';
 import type { UpstreamTimeouts } from './upstream-timeouts.js';
 import { mapTransportError } from './map-transport-error.js';
+import { RawExchange, type ExchangeResult } from './raw-exchange.js';
 
 export type UpstreamErrorDecoder = (status: number, headers: Record<string, string | string[] | undefined>, bodyText: string, now: number) => GatewayError;
 
@@ -12,6 +13,8 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   body?: string | Buffer;
   signal: AbortSignal;
+  /** When given, used instead of listening on `signal` (see CallOptions.onCancel). */
+  onCancel?: ((listener: () => void) => () => void) | undefined;
   /** Overrides for probes, which must be quick. */
   timeouts?: Partial<UpstreamTimeouts>;
 }
@@ -59,5 +62,46 @@ export class HttpUpstream {
       throw mapTransportError(error, request.signal, `reading the error body of HTTP ${response.statusCode}`);
     }
     throw this.decodeError(response.statusCode, response.headers, text, this.now());
+  }
+
+  /**
+   * The fast path's call: the 2xx answer's whole body (or, streaming, its first chunk) without a
+   * Readable in between; see RawExchange. Rejects with a classified GatewayError otherwise.
+   */
+  async exchange(request: UpstreamRequest, streaming: boolean): Promise<{ result: ExchangeResult; exchange: RawExchange }> {
+    const what = `${request.method} ${this.origin}${this.basePath}${request.path}`;
+    let cancelled = false;
+    const state = { get aborted() { return cancelled; } };
+    const exchange = new RawExchange(streaming, (status, headers, text) => this.decodeError(status, headers, text, this.now()), what, state);
+    const onAbort = () => {
+      cancelled = true;
+      exchange.abort(new Error('the client closed the request'));
+    };
+    let stopListening: () => void;
+    if (request.onCancel) {
+      stopListening = request.onCancel(onAbort);
+    } else {
+      const signal = request.signal;
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      stopListening = () => signal.removeEventListener('abort', onAbort);
+    }
+    try {
+      this.dispatcher.dispatch(
+        {
+          origin: this.origin,
+          path: this.basePath + request.path,
+          method: request.method,
+          headers: request.headers,
+          body: request.body ?? null,
+          headersTimeout: request.timeouts?.firstByteMs ?? this.timeouts.firstByteMs,
+          bodyTimeout: request.timeouts?.betweenChunksMs ?? this.timeouts.betweenChunksMs,
+        },
+        exchange,
+      );
+      return { result: await exchange.ready, exchange };
+    } finally {
+      if (!streaming) stopListening();
+    }
   }
 }

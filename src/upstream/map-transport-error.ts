@@ -10,7 +10,7 @@ const TIMEOUTS: Record<string, string> = {
  * Turns an undici/socket failure into a typed GatewayError. Timeouts and connection errors are
  * the instance's fault (retryable elsewhere); an abort we caused because the client left is not.
  */
-export function mapTransportError(error: unknown, signal: AbortSignal | undefined, what: string): GatewayError {
+export function mapTransportError(error: unknown, signal: { readonly aborted: boolean } | undefined, what: string): GatewayError {
   if (error instanceof GatewayError) return error;
   if (signal?.aborted) return new GatewayError('client_closed', 'the client closed the request', { origin: 'client', cause: error });
   const code = (error as { code?: string }).code ?? '';

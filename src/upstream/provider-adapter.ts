@@ -1,8 +1,9 @@
-import type { Readable } from 'node:stream';
+import type { ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { ChatRequest, ChatResponse, StreamEvent, WireFormat } from '../canonical/index.js';
 import type { InstanceRecord } from '../config/instance-record.js';
+import type { PipeResult } from './raw-exchange.js';
 import type { UpstreamTimeouts } from './upstream-timeouts.js';
 
 /** What every adapter may use; passed in so tests control time, logging and file locations. */
@@ -23,7 +24,12 @@ export interface AdapterDeps {
 
 export interface CallOptions {
   /** Aborted when the client goes away or the gateway gives up on this attempt. */
-  signal: AbortSignal;
+  readonly signal: AbortSignal;
+  /**
+   * A cheaper alternative to listening on `signal` (which may be created only when read):
+   * registers a callback for when the client goes away and returns its remover.
+   */
+  onCancel?(listener: () => void): () => void;
 }
 
 /** A same-protocol request forwarded byte for byte (model possibly rewritten). */
@@ -36,11 +42,14 @@ export interface ForwardRequest {
   headers: Record<string, string>;
 }
 
-/** A successful (2xx) upstream answer whose body is streamed back untouched. */
+/** A successful (2xx) upstream answer whose body goes back to the client untouched. */
 export interface ForwardResponse {
   status: number;
   headers: Record<string, string>;
-  body: Readable;
+  /** The whole body (non-stream) or its first chunk (stream; null when empty). */
+  head: Buffer | null;
+  /** Stream: writes `head` and the rest of the body into `res` as it arrives. */
+  pipeRest(res: ServerResponse): Promise<PipeResult>;
 }
 
 /**

@@ -84,11 +84,13 @@ describe('the poolgate process', () => {
     expect((await stat(poolsFile)).mode & 0o777).toBe(0o640);
   });
 
-  it('writes every count on SIGTERM and keeps the seed types it does not serve', async () => {
+  it('writes every count on SIGTERM and keeps untouched the pools no request used', async () => {
     const poolsFile = path.join(dir, 'sigterm.json');
     const seedOnly = {
       'gemini-cli-oauth': [{ GEMINI_OAUTH_CREDS_FILE_PATH: './credentials1.json', PROJECT_ID: 'p1', checkModelName: null, uuid: 'ac200154-26b8-4f5f-8650-e8cc738b06e3', isHealthy: true, lastUsed: null, usageCount: 0, errorCount: 0, lastErrorTime: null }],
       'openai-qwen-oauth': [{ QWEN_OAUTH_CREDS_FILE_PATH: './qwen_creds.json', uuid: '658a2114-c4c9-d713-b8d4-ceabf0e0bf18', checkModelName: null, isHealthy: true, lastUsed: null, usageCount: 0, errorCount: 0, lastErrorTime: null }],
+      // A type poolgate does not know: reported as not served, kept as it is.
+      'vertex-ai': [{ VERTEX_KEY: 'x', uuid: 'vertex-1', customField: { nested: [1, 2] } }],
     };
     await writeFile(poolsFile, JSON.stringify({ 'openai-custom': [openAIInstance(upstream.url, 's1')], ...seedOnly }, null, 2));
     const gateway = await spawnGateway(['--provider-pools-file', poolsFile, '--port', '0', '--api-key', KEY], dir, {
@@ -96,7 +98,7 @@ describe('the poolgate process', () => {
       POOLGATE_STATS_FLUSH_DEBOUNCE_MS: '60000',
       POOLGATE_HEALTH_CHECK_INTERVAL_MS: '0',
     });
-    await eventually(() => /not served yet.*gemini-cli-oauth.*openai-qwen-oauth/.test(gateway.output()));
+    await eventually(() => /not served yet.*vertex-ai/.test(gateway.output()));
     for (let i = 0; i < 7; i++) expect(await post(gateway.url)).toBe(200);
     gateway.child.kill('SIGTERM');
     expect(await exitOf(gateway.child)).toBe(0);
@@ -104,6 +106,7 @@ describe('the poolgate process', () => {
     expect(usageSum(JSON.stringify(document))).toBe(7);
     expect(document['gemini-cli-oauth']).toEqual(seedOnly['gemini-cli-oauth']);
     expect(document['openai-qwen-oauth']).toEqual(seedOnly['openai-qwen-oauth']);
+    expect(document['vertex-ai']).toEqual(seedOnly['vertex-ai']);
   });
 
   it('applies a good edit without a restart, and keeps serving (file untouched) after a bad one', async () => {

@@ -107,11 +107,12 @@ function decodeAssistantContent(content: unknown, param: string, toolNames: Map<
         break;
       }
       case 'thinking': {
+        // An empty signature (a thinking block this gateway made from unsigned reasoning) is none.
         const signature = optionalString(block['signature'], `${blockParam}.signature`);
         parts.push({
           type: 'reasoning',
           text: expectString(block['thinking'], `${blockParam}.thinking`),
-          ...(signature !== undefined ? { signature } : {}),
+          ...(signature ? { signature } : {}),
         });
         break;
       }

@@ -27,6 +27,9 @@ function frame(event: AnthropicStreamEvent): string {
   return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
+/** A keep-alive frame a route may write between frames of a slow stream (clients ignore it). */
+export const ANTHROPIC_PING_FRAME = frame({ type: 'ping' });
+
 /**
  * Canonical stream events → Anthropic Messages SSE frames (`event: X\ndata: {...}\n\n`).
  *
@@ -63,7 +66,7 @@ export async function* encodeAnthropicMessagesStream(
           stop_sequence: null,
           usage: encodeAnthropicUsage(usage),
         },
-      }) + frame({ type: 'ping' })
+      }) + ANTHROPIC_PING_FRAME
     );
   }
 

@@ -31,19 +31,23 @@ export function decodeGeminiContents(raw: unknown): Message[] {
   const contents = expectArray(raw, 'contents');
   const out: Message[] = [];
   let pending: PendingCall[] = [];
+  let previousRole: unknown;
   for (let i = 0; i < contents.length; i++) {
     const param = `contents[${i}]`;
     const content = expectRecord(contents[i], param);
     const role = content['role'] ?? 'user';
     const parts = expectArray(content['parts'] ?? [], `${param}.parts`);
     if (role === 'model') {
-      pending = [];
+      // Consecutive model contents are one turn (the Gemini SDK's chat keeps one content per
+      // stream chunk, so parallel calls can sit in separate contents): their calls stay pending together.
+      if (previousRole !== 'model') pending = [];
       out.push({ role: 'assistant', content: decodeModelParts(parts, i, param, pending) });
     } else if (role === 'user' || role === 'function') {
       decodeUserParts(parts, i, param, pending, out);
     } else {
       fail(`${param}.role`, 'must be "user" or "model"');
     }
+    previousRole = role;
   }
   return out;
 }

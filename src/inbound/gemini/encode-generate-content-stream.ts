@@ -23,7 +23,9 @@ type BlockState =
  * connection close ends it).
  *
  * Text and thought deltas go out as they come. Gemini delivers a function call whole, so a tool
- * call's argument text is buffered until its block ends and then sent as one `functionCall` part.
+ * call's argument text is buffered until its block ends; finished calls are held until the next
+ * visible output or the end, so parallel calls travel in one chunk (usually the last), as Gemini
+ * sends them.
  * Thought signatures follow the rule of `encodeGeminiModelParts`. The last chunk carries
  * `finishReason` and `usageMetadata`, and a non-empty part list, because the Gemini SDK's chat
  * drops the whole turn from its history if any chunk has no parts. A canonical error, a thrown
@@ -59,9 +61,20 @@ export async function* encodeGeminiStream(
     signature = undefined;
     return out;
   };
-  const functionCall = (state: Extract<BlockState, { kind: 'tool-call' }>): GeminiPart => {
+  /** A bare signature that cannot go on the next part (a thought, another signature) goes alone. */
+  const pendingSignatureChunk = (): string => flushCalls() + (signature === undefined ? '' : chunk([signed({ text: '' })]));
+  /** Finished calls wait so that parallel calls go out together in one chunk, as Gemini sends them. */
+  let calls: GeminiPart[] = [];
+  const finishCall = (state: Extract<BlockState, { kind: 'tool-call' }>): void => {
     state.done = true;
-    return signed({ functionCall: { name: state.name, args: parseArgs(state.argumentsJson) } });
+    calls.push(signed({ functionCall: { name: state.name, args: parseArgs(state.argumentsJson) } }));
+  };
+  /** Frames for everything waiting (calls, a bare signature) before a new part is written. */
+  const flushCalls = (): string => {
+    if (calls.length === 0) return '';
+    const out = chunk(calls);
+    calls = [];
+    return out;
   };
 
   try {
@@ -74,7 +87,7 @@ export async function* encodeGeminiStream(
           blocks.set(event.index, { kind: 'text' });
           break;
         case 'text-delta':
-          if (event.text !== '') yield chunk([signed({ text: event.text })]);
+          if (event.text !== '') yield flushCalls() + chunk([signed({ text: event.text })]);
           break;
         case 'reasoning-start':
           blocks.set(event.index, { kind: 'reasoning', hadText: false, redacted: event.redactedData !== undefined });
@@ -83,7 +96,7 @@ export async function* encodeGeminiStream(
           const state = blocks.get(event.index);
           if (event.text === '' || (state?.kind === 'reasoning' && state.redacted)) break;
           if (state?.kind === 'reasoning') state.hadText = true;
-          yield chunk([signed({ text: event.text, thought: true })]);
+          yield pendingSignatureChunk() + chunk([{ text: event.text, thought: true }]);
           break;
         }
         case 'reasoning-signature': {
@@ -92,8 +105,10 @@ export async function* encodeGeminiStream(
           // Signed thought text keeps its signature on a thought part; a bare signature (Gemini's
           // signature of the next visible part) waits for that part.
           if (state?.kind === 'reasoning' && state.hadText) {
-            yield chunk([{ text: '', thought: true, thoughtSignature: event.signature }]);
+            yield pendingSignatureChunk() + chunk([{ text: '', thought: true, thoughtSignature: event.signature }]);
           } else {
+            const earlier = pendingSignatureChunk();
+            if (earlier !== '') yield earlier;
             signature = event.signature;
           }
           break;
@@ -108,14 +123,15 @@ export async function* encodeGeminiStream(
         }
         case 'tool-call-end': {
           const state = blocks.get(event.index);
-          if (state?.kind === 'tool-call' && !state.done) yield chunk([functionCall(state)]);
+          if (state?.kind === 'tool-call' && !state.done) finishCall(state);
           break;
         }
         case 'finish': {
-          const parts: GeminiPart[] = [];
           for (const state of blocks.values()) {
-            if (state.kind === 'tool-call' && !state.done) parts.push(functionCall(state));
+            if (state.kind === 'tool-call' && !state.done) finishCall(state);
           }
+          const parts: GeminiPart[] = calls;
+          calls = [];
           if (signature !== undefined) parts.push(signed({ text: '' }));
           if (parts.length === 0) parts.push({ text: '' });
           yield chunk(parts, event);

@@ -7,8 +7,9 @@ import type { GeminiPart } from '../../wire/gemini/index.js';
  *
  * - reasoning with text → a `thought: true` part carrying its own signature, if any;
  * - a text-less reasoning part with a signature (how decoders carry Gemini's signature of a
- *   visible part) → the signature goes on the next part, as Gemini put it; with no next part it
- *   rides on an empty text part;
+ *   visible part) → the signature goes on the next visible part (text or function call), as
+ *   Gemini put it; if a thought or another signature comes first, or nothing follows, it rides on
+ *   an empty text part of its own, so no signature is ever lost or moved past another;
  * - redacted reasoning (Anthropic) has no Gemini form and is dropped; empty text is dropped.
  *
  * Function-call arguments are parsed from JSON text; text that is not a JSON object becomes `{}`
@@ -16,32 +17,37 @@ import type { GeminiPart } from '../../wire/gemini/index.js';
  */
 export function encodeGeminiModelParts(content: readonly AssistantContentPart[]): GeminiPart[] {
   const parts: GeminiPart[] = [];
+  /** A bare signature waiting for the visible part it signs. */
   let signature: string | undefined;
-  const withSignature = (part: GeminiPart): GeminiPart => {
-    if (signature === undefined || part.thoughtSignature !== undefined) return part;
-    const signed = { ...part, thoughtSignature: signature };
+  const flushSignature = (): void => {
+    if (signature !== undefined) parts.push({ text: '', thoughtSignature: signature });
     signature = undefined;
-    return signed;
+  };
+  const pushVisible = (part: GeminiPart): void => {
+    parts.push(signature === undefined ? part : { ...part, thoughtSignature: signature });
+    signature = undefined;
   };
   for (const part of content) {
     switch (part.type) {
       case 'reasoning':
         if (part.redactedData !== undefined) break;
         if (part.text !== '') {
-          parts.push(withSignature({ text: part.text, thought: true, ...(part.signature !== undefined ? { thoughtSignature: part.signature } : {}) }));
+          flushSignature();
+          parts.push({ text: part.text, thought: true, ...(part.signature !== undefined ? { thoughtSignature: part.signature } : {}) });
         } else if (part.signature !== undefined && part.signature !== '') {
+          flushSignature();
           signature = part.signature;
         }
         break;
       case 'text':
-        if (part.text !== '') parts.push(withSignature({ text: part.text }));
+        if (part.text !== '') pushVisible({ text: part.text });
         break;
       case 'tool-call':
-        parts.push(withSignature({ functionCall: { name: part.name, args: parseArgs(part.argumentsJson) } }));
+        pushVisible({ functionCall: { name: part.name, args: parseArgs(part.argumentsJson) } });
         break;
     }
   }
-  if (signature !== undefined) parts.push({ text: '', thoughtSignature: signature });
+  flushSignature();
   return parts;
 }
 

@@ -3,6 +3,7 @@ import type { InstanceRecord } from '../../config/instance-record.js';
 import { HttpUpstream } from '../http-upstream.js';
 import { parseBaseUrl, requireString } from '../parse-base-url.js';
 import type { AdapterDeps, CallOptions, ForwardRequest, ProviderAdapter, UpstreamConnection } from '../provider-adapter.js';
+import { forwardVia } from '../forward-via.js';
 import { readJsonBody } from '../read-json-body.js';
 import { decodeAnthropicUpstreamError } from './decode-anthropic-error.js';
 import { decodeAnthropicUpstreamResponse } from './decode-messages-response.js';
@@ -41,11 +42,8 @@ function createClaudeConnection(http: HttpUpstream, apiKey: string): UpstreamCon
       const response = await post('/messages', JSON.stringify(encodeAnthropicUpstreamRequest({ ...request, stream: true })), true, options);
       return decodeAnthropicUpstreamStream(response.body);
     },
-    async forward(request: ForwardRequest, options: CallOptions) {
-      const response = await post(request.path, request.body, request.stream, options, request.headers);
-      const contentType = response.headers['content-type'];
-      const headers: Record<string, string> = typeof contentType === 'string' ? { 'content-type': contentType } : {};
-      return { status: response.statusCode, headers, body: response.body };
+    forward(request: ForwardRequest, options: CallOptions) {
+      return forwardVia(http, request, headersFor(apiKey, request.stream, request.headers), options);
     },
     async probe(model: string, options: CallOptions) {
       const body = JSON.stringify({ model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] });

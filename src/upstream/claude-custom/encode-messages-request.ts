@@ -47,7 +47,8 @@ export interface EncodeAnthropicUpstreamOptions {
  *
  * Rules applied: system goes top-level; tool results become `tool_result` blocks in a user turn,
  * placed before any other block of that turn; consecutive same-role turns are merged and a leading
- * assistant turn gets a user turn before it; empty text is dropped; reasoning without a signature
+ * assistant turn gets a user turn before it; whitespace-only text is dropped and a final assistant
+ * turn loses its trailing whitespace (both are 400s otherwise); reasoning without a signature
  * (another provider's thought text) is dropped because Anthropic verifies signatures; tool ids are
  * reduced to `[a-zA-Z0-9_-]`. `extensions.anthropic` is merged back; other formats' extensions and
  * fields Anthropic lacks (penalties, seed, n, strict tools, plain JSON mode) are dropped.
@@ -84,7 +85,9 @@ export function encodeAnthropicUpstreamRequest(
   body['messages'] = messages;
   const system = encodeSystem(request);
   if (system !== undefined) body['system'] = system;
-  if (request.stopSequences && request.stopSequences.length > 0) body['stop_sequences'] = request.stopSequences;
+  // Anthropic rejects stop sequences made only of whitespace.
+  const stop = (request.stopSequences ?? []).filter(hasText);
+  if (stop.length > 0) body['stop_sequences'] = stop;
 
   // Anthropic's temperature range is 0-1 (OpenAI/Gemini: 0-2); thinking accepts only
   // temperature 1, top_p >= 0.95 and no top_k. Out-of-range values are clamped or dropped.
@@ -128,8 +131,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Anthropic rejects text blocks without a non-whitespace character. */
+function hasText(text: string): boolean {
+  return text.trim() !== '';
+}
+
 function encodeSystem(request: ChatRequest): string | AnthropicTextBlock[] | undefined {
-  const parts = (request.system ?? []).filter((part) => part.text !== '');
+  const parts = (request.system ?? []).filter((part) => hasText(part.text));
   if (parts.length === 0) return undefined;
   if (parts.length === 1 && parts[0]!.cacheControl === undefined) return parts[0]!.text;
   return parts.map(textBlock);
@@ -174,6 +182,10 @@ function encodeMessages(messages: Message[]): AnthropicMessageParam[] {
   if (out.length > 0 && out[0]!.role === 'assistant') {
     out.unshift({ role: 'user', content: [{ type: 'text', text: LEADING_USER_TEXT }] });
   }
+  // A final assistant turn (prefill) must not end with whitespace.
+  const last = out[out.length - 1];
+  const tail = last?.role === 'assistant' ? last.content[last.content.length - 1] : undefined;
+  if (tail?.type === 'text') tail.text = tail.text.trimEnd();
   return out;
 }
 
@@ -182,7 +194,7 @@ function encodeContent(message: Message): AnthropicContentBlockParam[] {
   for (const part of message.content) {
     switch (part.type) {
       case 'text':
-        if (part.text !== '') blocks.push(textBlock(part));
+        if (hasText(part.text)) blocks.push(textBlock(part));
         break;
       case 'image':
         blocks.push(imageBlock(part));
@@ -192,7 +204,7 @@ function encodeContent(message: Message): AnthropicContentBlockParam[] {
         break;
       case 'reasoning':
         if (part.redactedData !== undefined) blocks.push({ type: 'redacted_thinking', data: part.redactedData });
-        else if (part.signature !== undefined) blocks.push({ type: 'thinking', thinking: part.text, signature: part.signature });
+        else if (part.signature) blocks.push({ type: 'thinking', thinking: part.text, signature: part.signature });
         break;
       case 'tool-call':
         blocks.push({
@@ -246,7 +258,7 @@ function fileBlock(part: FilePart): AnthropicContentBlockParam {
 }
 
 function toolResultBlock(part: ToolResultPart): AnthropicContentBlockParam {
-  const items = part.content.filter((item) => item.type !== 'text' || item.text !== '');
+  const items = part.content.filter((item) => item.type !== 'text' || hasText(item.text));
   let content: string | Array<AnthropicTextBlock | AnthropicImageBlock> | undefined;
   if (items.length === 1 && items[0]!.type === 'text' && items[0]!.cacheControl === undefined) {
     content = items[0]!.text;

@@ -1,4 +1,4 @@
-import type { ChatRequest, FilePart, ImagePart, Message, ReasoningSettings, ToolDefinition } from '../../canonical/index.js';
+import type { AssistantContentPart, ChatRequest, FilePart, ImagePart, Message, ReasoningSettings, ToolDefinition } from '../../canonical/index.js';
 import { encodeGeminiModelParts } from '../../inbound/gemini/encode-model-parts.js';
 import type {
   GeminiContent,
@@ -85,15 +85,29 @@ function encodeContents(messages: Message[]): GeminiContent[] {
     if (message.role !== 'assistant') continue;
     for (const part of message.content) if (part.type === 'tool-call') names.set(part.id, part.name);
   }
+  // Consecutive assistant messages (also across skipped empty messages) are one model turn: their
+  // content is encoded together, so a bare thought signature at the end of one signs the first part
+  // of the next, exactly as within one Gemini turn.
   const out: GeminiContent[] = [];
-  for (const message of messages) {
-    const role = message.role === 'assistant' ? 'model' : 'user';
-    const parts = encodeParts(message, names);
-    if (parts.length === 0) continue; // Gemini rejects empty turns.
+  const push = (role: 'user' | 'model', parts: GeminiPart[]): void => {
+    if (parts.length === 0) return; // Gemini rejects empty turns.
     const last = out[out.length - 1];
     if (last !== undefined && last.role === role) last.parts.push(...parts);
     else out.push({ role, parts });
+  };
+  let model: AssistantContentPart[] = [];
+  for (const message of messages) {
+    if (message.role === 'assistant') {
+      model.push(...message.content);
+      continue;
+    }
+    const parts = encodeParts(message, names);
+    if (parts.length === 0) continue;
+    push('model', encodeGeminiModelParts(model));
+    model = [];
+    push('user', parts);
   }
+  push('model', encodeGeminiModelParts(model));
   for (const content of out) {
     if (content.role === 'user' && content.parts.some((part) => part.functionResponse !== undefined)) {
       content.parts = [
@@ -106,10 +120,8 @@ function encodeContents(messages: Message[]): GeminiContent[] {
   return out;
 }
 
-function encodeParts(message: Message, names: Map<string, string>): GeminiPart[] {
+function encodeParts(message: Exclude<Message, { role: 'assistant' }>, names: Map<string, string>): GeminiPart[] {
   switch (message.role) {
-    case 'assistant':
-      return encodeGeminiModelParts(message.content);
     case 'user': {
       const parts: GeminiPart[] = [];
       for (const part of message.content) {

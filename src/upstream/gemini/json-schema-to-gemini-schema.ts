@@ -3,7 +3,7 @@
  * `responseSchema` (older models and backends). What the subset lacks is rewritten or dropped:
  * `$ref` is inlined from `$defs`/`definitions` (a recursive reference becomes a bare object),
  * `type: [t, "null"]` and `anyOf [.., {type: null}]` become `nullable`, `oneOf` becomes `anyOf`,
- * `allOf` is merged, `const` becomes a one-value `enum`, non-string enums and unsupported
+ * `allOf` is merged, `const` becomes a one-value `enum`, numeric enums keep only their type, unsupported
  * `format`s are dropped, and keywords outside the subset (`additionalProperties`, `$schema`,
  * `exclusiveMinimum`, `if/then/else`, ...) are removed. Type names are upper case.
  */
@@ -92,9 +92,13 @@ function convert(input: unknown, defs: Record<string, unknown>, seen: Set<string
     out['enum'] = [schema['const']];
     out['type'] ??= 'STRING';
   }
-  if (Array.isArray(schema['enum']) && schema['enum'].every((v) => typeof v === 'string')) {
-    out['enum'] = schema['enum'];
+  const values = schema['enum'];
+  if (Array.isArray(values) && values.every((v) => typeof v === 'string')) {
+    out['enum'] = values;
     out['type'] ??= 'STRING';
+  } else if (Array.isArray(values) && values.length > 0 && values.every((v) => typeof v === 'number')) {
+    // Gemini enums are strings only: a numeric enum keeps its type and loses the value list.
+    out['type'] ??= values.every((v) => Number.isInteger(v)) ? 'INTEGER' : 'NUMBER';
   }
   const format = schema['format'];
   if (typeof format === 'string' && typeof out['type'] === 'string' && FORMATS[out['type']]?.has(format)) out['format'] = format;

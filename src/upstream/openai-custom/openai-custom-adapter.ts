@@ -3,6 +3,7 @@ import type { InstanceRecord } from '../../config/instance-record.js';
 import { HttpUpstream } from '../http-upstream.js';
 import { parseBaseUrl, requireString } from '../parse-base-url.js';
 import type { AdapterDeps, CallOptions, ForwardRequest, ProviderAdapter, UpstreamConnection } from '../provider-adapter.js';
+import { forwardVia } from '../forward-via.js';
 import { readJsonBody } from '../read-json-body.js';
 import { decodeOpenAIUpstreamResponse } from './decode-chat-response.js';
 import { decodeOpenAIUpstreamStream } from './decode-chat-stream.js';
@@ -35,15 +36,8 @@ export function createOpenAICompatibleConnection(http: HttpUpstream, apiKey: str
       const response = await post('/chat/completions', body, true, options);
       return decodeOpenAIUpstreamStream(response.body);
     },
-    async forward(request: ForwardRequest, options: CallOptions) {
-      const response = await post(request.path, request.body, request.stream, options, request.headers);
-      const contentType = response.headers['content-type'];
-      const headers: Record<string, string> = typeof contentType === 'string' ? { 'content-type': contentType } : {};
-      return {
-        status: response.statusCode,
-        headers,
-        body: response.body,
-      };
+    forward(request: ForwardRequest, options: CallOptions) {
+      return forwardVia(http, request, jsonHeaders(apiKey, request.stream, { ...extraHeaders, ...request.headers }), options);
     },
     async probe(model: string, options: CallOptions) {
       const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1, stream: false });

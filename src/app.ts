@@ -16,6 +16,8 @@ import { PoolRegistry } from './pool/pool-registry.js';
 import { PoolsFileWriter } from './state/pools-file-writer.js';
 import { readPoolsFile } from './state/read-pools-file.js';
 import { watchFile } from './state/watch-file.js';
+import { GatewayMetrics } from './observability/gateway-metrics.js';
+import { RequestLog } from './observability/request-log.js';
 import type { RequestObserver } from './observability/request-record.js';
 import type { ProviderAdapter } from './upstream/provider-adapter.js';
 import { builtInAdapters, ProviderRegistry } from './upstream/provider-registry.js';
@@ -149,9 +151,21 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     }
   };
 
-  const gateway: GatewayContext = { registry, providers, config: () => config, logger, now };
+  // Observability is set up at start; changing its keys takes a restart.
+  const metrics = config.METRICS_ENABLED ? new GatewayMetrics({ registry, now }) : undefined;
+  const requestLog = config.REQUEST_LOG_ENABLED
+    ? await RequestLog.open({
+        file: path.resolve(path.dirname(poolsFile), config.REQUEST_LOG_PATH ?? 'poolgate-requests.sqlite'),
+        maxRows: config.REQUEST_LOG_MAX_ROWS,
+        maxAgeDays: config.REQUEST_LOG_MAX_AGE_DAYS,
+        now,
+        logger,
+      })
+    : undefined;
+  const observers: RequestObserver[] = [...(options.observers ?? []), ...(metrics ? [metrics] : []), ...(requestLog ? [requestLog] : [])];
+  const gateway: GatewayContext = { registry, providers, config: () => config, logger, now, metrics, requestLog, poolStateChanged: () => activeWriter.markDirty() };
   const healthChecker = new HealthChecker({ registry, providers, config: () => config, logger, now, random });
-  const server = createGatewayServer({ gateway, routes: options.routes ?? allRoutes, fallbackEncodeError, apiKey: () => apiKeyCheck, observers: options.observers ?? [] });
+  const server = createGatewayServer({ gateway, routes: options.routes ?? allRoutes, fallbackEncodeError, apiKey: () => apiKeyCheck, observers });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.SERVER_PORT, config.HOST, () => resolve());
@@ -184,6 +198,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
           setTimeout(() => server.closeAllConnections(), 2_000).unref();
         });
         await activeWriter.close();
+        await requestLog?.close();
         await registry.close();
         await dispatcher.close();
       })();

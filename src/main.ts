@@ -8,6 +8,7 @@ import type { CliOptions } from './config/cli-options.js';
 import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
 import { startDemo, type Demo } from './demo/start-demo.js';
+import { addLoginCommand } from './login/login-command.js';
 
 function integer(name: string) {
   return (value: string): number => {
@@ -48,7 +49,15 @@ function fail(message: string): never {
 async function main(): Promise<void> {
   const program = buildCli();
   program.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
-  program.parse(process.argv);
+  // `poolgate login ...` runs a login; `poolgate [options]` without a subcommand runs the gateway.
+  let ranSubcommand = false;
+  program.enablePositionalOptions().action(() => undefined);
+  addLoginCommand(program);
+  program.hook('preSubcommand', () => {
+    ranSubcommand = true;
+  });
+  await program.parseAsync(process.argv);
+  if (ranSubcommand) return;
   const cli = program.opts<CliOptions>();
 
   let loaded;

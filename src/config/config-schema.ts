@@ -52,6 +52,17 @@ export const configSchema = z
     HOT_RELOAD: z.boolean().default(true),
 
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    /** Serve Prometheus metrics at GET /metrics (gateway key required). */
+    METRICS_ENABLED: z.boolean().default(true),
+    /** Record every request in a SQLite file, written off the request path by a worker thread. */
+    REQUEST_LOG_ENABLED: z.boolean().default(true),
+    /** SQLite file of the request log; default `poolgate-requests.sqlite` beside the pools file (app.ts resolves it). */
+    REQUEST_LOG_PATH: z.string().min(1).optional(),
+    /** Keep at most this many requests in the log (0 = no limit). */
+    REQUEST_LOG_MAX_ROWS: nonNegativeInt.default(100_000),
+    /** Drop logged requests older than this many days (0 = keep). */
+    REQUEST_LOG_MAX_AGE_DAYS: z.number().nonnegative().default(7),
   })
   .passthrough();
 

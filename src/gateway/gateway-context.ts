@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/config-schema.js';
+import type { GatewayMetrics } from '../observability/gateway-metrics.js';
+import type { RequestLog } from '../observability/request-log.js';
 import type { PoolRegistry } from '../pool/pool-registry.js';
 import type { ProviderRegistry } from '../upstream/provider-registry.js';
 
@@ -10,4 +12,10 @@ export interface GatewayContext {
   config: () => GatewayConfig;
   logger: Logger;
   now: () => number;
+  /** Prometheus metrics (absent when METRICS_ENABLED is false); read by GET /metrics. */
+  metrics?: GatewayMetrics;
+  /** The SQLite request log (absent when REQUEST_LOG_ENABLED is false); read by GET /admin/requests. */
+  requestLog?: RequestLog;
+  /** Schedules a pools-file write after instance state changed off the request path (admin reset). */
+  poolStateChanged?: () => void;
 }

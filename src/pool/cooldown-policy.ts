@@ -26,6 +26,9 @@ export interface FailureHistory {
   coolingStreak: number;
 }
 
+/** Upper bound on a reset time announced by an upstream: anything longer is taken as a mistake. */
+const ANNOUNCED_RESET_MAX_MS = 45 * 24 * 60 * 60_000;
+
 function capped(ms: number, max: number): number {
   return Math.min(Math.max(0, ms), max);
 }
@@ -45,8 +48,10 @@ export function judgeFailure(error: GatewayError, history: FailureHistory, setti
     case 'rate_limited':
     case 'quota_exhausted': {
       const backoff = settings.rateLimitBaseMs * 2 ** Math.min(30, history.consecutiveRateLimits - 1);
-      const durationMs = error.retryAfterMs ?? capped(backoff, settings.rateLimitMaxMs);
-      return { kind: 'cool', durationMs: capped(durationMs, settings.maxMs), reason: why };
+      // A reset time the upstream announced is honoured even past COOLDOWN_MAX_MS (weekly and
+      // monthly quota windows are real); only a sanity bound applies to it.
+      if (error.retryAfterMs !== undefined) return { kind: 'cool', durationMs: capped(error.retryAfterMs, ANNOUNCED_RESET_MAX_MS), reason: why };
+      return { kind: 'cool', durationMs: capped(capped(backoff, settings.rateLimitMaxMs), settings.maxMs), reason: why };
     }
     case 'authentication':
     case 'permission':

@@ -132,10 +132,12 @@ describe('429: rate limits', () => {
     expect([a.health.until, b.health.until, c.health.until]).toEqual([T0 + 1500, T0 + 90 * SECOND, T0 + 42 * SECOND]);
   });
 
-  it('a Retry-After beyond COOLDOWN_MAX_MS is capped', () => {
-    const h = harness([{}], { settings: { maxMs: 10 * SECOND } });
+  it('an announced reset beyond COOLDOWN_MAX_MS is honoured (weekly windows are real), up to a 45-day sanity bound', () => {
+    const h = harness([{}, {}], { settings: { maxMs: 10 * SECOND } });
     h.failOn(h.members[0]!, h.http(429, { headers: { 'retry-after': '3600' } }));
-    expect(h.members[0]!.health.until).toBe(T0 + 10 * SECOND);
+    expect(h.members[0]!.health.until).toBe(T0 + 3600 * SECOND);
+    h.failOn(h.members[1]!, h.http(429, { headers: { 'retry-after': String(400 * 24 * 3600) } }));
+    expect(h.members[1]!.health.until).toBe(T0 + 45 * 24 * 3600 * SECOND);
   });
 
   it('without Retry-After backs off exponentially: 1s, 2s, 4s, 8s, then capped', () => {

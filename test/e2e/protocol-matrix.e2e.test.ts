@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '../../src/mock-upstream/index.js';
@@ -161,5 +162,66 @@ describe.each([
     const models = await anthropic.models.list();
     expect(models.data.length).toBeGreaterThan(0);
     expect(models.data[0]?.type).toBe('model');
+  });
+});
+
+describe.each([
+  { upstreamPool: 'openai-custom', label: 'OpenAI upstream' },
+  { upstreamPool: 'claude-custom', label: 'Anthropic upstream' },
+])('the Gemini SDK through poolgate to an $label', ({ upstreamPool }) => {
+  let upstream: MockUpstream;
+  let gateway: TestGateway;
+  let genai: GoogleGenAI;
+
+  beforeAll(async () => {
+    upstream = await startMockUpstream({ apiKeys: ['sk-o', 'sk-ant'], streamChunks: 5 });
+    gateway = await startTestGateway(
+      { 'openai-custom': [openAIInstance(upstream.url, 'sk-o')], 'claude-custom': [claudeInstance(upstream.url, 'sk-ant')] },
+      { MODEL_PROVIDER: upstreamPool },
+    );
+    genai = new GoogleGenAI({ apiKey: TEST_KEY, httpOptions: { baseUrl: gateway.url } });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await upstream.close();
+  });
+
+  it('generates and streams text', async () => {
+    const response = await genai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'bonjour', config: { systemInstruction: 'Be brief.' } });
+    expect(response.text).toBe('Hello from mock! You said: bonjour');
+    expect(response.usageMetadata?.candidatesTokenCount).toBeGreaterThan(0);
+    let text = '';
+    for await (const chunk of await genai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: '[multibyte]' })) text += chunk.text ?? '';
+    expect(text).toContain('你好');
+    expect(text).not.toContain('\uFFFD');
+  });
+
+  it('carries a function call round trip (Gemini has no call ids)', async () => {
+    const tools = [{ functionDeclarations: [{ name: weatherTool.name, description: weatherTool.description, parametersJsonSchema: weatherTool.schema }] }];
+    const first = await genai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Weather?', config: { tools } });
+    const call = first.functionCalls?.[0];
+    expect(call).toMatchObject({ name: 'get_weather', args: { city: 'Paris' } });
+    const final = await genai.models.generateContent({
+      model: 'gemini-2.5-flash',
+      config: { tools },
+      contents: [
+        { role: 'user', parts: [{ text: 'Weather?' }] },
+        { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }] },
+        { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { result: 'windy' } } }] },
+      ],
+    });
+    expect(final.text).toContain('Tool said:');
+    expect(final.text).toContain('windy');
+  });
+
+  it('counts tokens, lists models and reports errors as google.rpc.Status', async () => {
+    const count = await genai.models.countTokens({ model: 'gemini-2.5-flash', contents: 'count me' });
+    expect(count.totalTokens).toBeGreaterThan(0);
+    const models = await genai.models.list();
+    const ids: string[] = [];
+    for await (const model of models) ids.push(model.name ?? '');
+    expect(ids.length).toBeGreaterThan(0);
+    const wrong = new GoogleGenAI({ apiKey: 'nope', httpOptions: { baseUrl: gateway.url } });
+    await expect(wrong.models.generateContent({ model: 'gemini-2.5-flash', contents: 'x' })).rejects.toMatchObject({ status: 401 });
   });
 });

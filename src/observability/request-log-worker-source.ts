@@ -1,0 +1,127 @@
+import { LOG_COLUMNS } from './request-log-schema.js';
+
+/**
+ * The request log's worker thread, as source text. It is started with
+ * `new Worker(source, { eval: true })` rather than from a file because the same code must load
+ * under vitest (which runs the TypeScript sources: a `.ts` worker file cannot be started by Node
+ * there) and from the compiled `dist/` (where a `.js` sibling exists); an eval'd CommonJS
+ * script works in both. It cannot import the project's modules, so the schema is spliced in as
+ * JSON, and better-sqlite3 is loaded through the absolute path the main thread resolved with
+ * `createRequire` (an eval'd worker resolves bare specifiers from the process's cwd, not from
+ * this package).
+ *
+ * Messages in: insert {batch (flat, LOG_COLUMNS order), nowMs}, query {id, limit, pool,
+ * instance, since}, close. Out: ready | fatal {message}, inserted {count}, result {id, rows} |
+ * error {id, message}, closed.
+ */
+export const REQUEST_LOG_WORKER_SOURCE = `'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+const COLUMNS = ${JSON.stringify(LOG_COLUMNS)};
+const WIDTH = COLUMNS.length;
+
+function main() {
+  const Database = require(workerData.driverPath);
+  const db = new Database(workerData.file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS requests (id INTEGER PRIMARY KEY, ' +
+      COLUMNS.map((c) => c.column + ' ' + c.type).join(', ') + ');' +
+    'CREATE INDEX IF NOT EXISTS requests_started_at ON requests (started_at);' +
+    'CREATE INDEX IF NOT EXISTS requests_pool ON requests (pool, started_at);' +
+    'CREATE INDEX IF NOT EXISTS requests_instance ON requests (instance, started_at);'
+  );
+  const insert = db.prepare(
+    'INSERT INTO requests (' + COLUMNS.map((c) => c.column).join(', ') + ') VALUES (' + COLUMNS.map(() => '?').join(', ') + ')'
+  );
+  const deleteOlder = db.prepare('DELETE FROM requests WHERE started_at < ?');
+  const newestId = db.prepare('SELECT MAX(id) FROM requests').pluck();
+  // Row ids are assigned max + 1 and rows leave from the oldest end, so the newest maxRows rows
+  // are the ids above max - maxRows: one range delete on the primary key, however large the table.
+  const deleteUpTo = db.prepare('DELETE FROM requests WHERE id <= ?');
+  const maxRows = workerData.maxRows;
+  const maxAgeMs = workerData.maxAgeMs;
+  const values = new Array(WIDTH);
+  const store = db.transaction((batch, nowMs) => {
+    for (let offset = 0; offset + WIDTH <= batch.length; offset += WIDTH) {
+      for (let i = 0; i < WIDTH; i++) {
+        const value = batch[offset + i];
+        values[i] = value === undefined ? null : COLUMNS[i].flag ? (value ? 1 : 0) : value;
+      }
+      insert.run(values);
+    }
+    if (maxAgeMs > 0) deleteOlder.run(nowMs - maxAgeMs);
+    if (maxRows > 0) {
+      const newest = newestId.get();
+      if (typeof newest === 'number' && newest > maxRows) deleteUpTo.run(newest - maxRows);
+    }
+  });
+
+  const selects = new Map();
+  const selectFor = (byPool, byInstance) => {
+    const key = (byPool ? 'p' : '') + (byInstance ? 'i' : '');
+    let statement = selects.get(key);
+    if (!statement) {
+      const where = ['started_at >= @since'];
+      if (byPool) where.push('pool = @pool');
+      if (byInstance) where.push('instance = @instance');
+      statement = db.prepare(
+        'SELECT id, ' + COLUMNS.map((c) => c.column).join(', ') + ' FROM requests WHERE ' + where.join(' AND ') +
+          ' ORDER BY started_at DESC, id DESC LIMIT @limit'
+      );
+      statement.raw(true);
+      selects.set(key, statement);
+    }
+    return statement;
+  };
+  const toRow = (raw) => {
+    const row = { id: raw[0] };
+    for (let i = 0; i < WIDTH; i++) {
+      const value = raw[i + 1];
+      if (value === null) continue;
+      row[COLUMNS[i].field] = COLUMNS[i].flag ? value === 1 : value;
+    }
+    return row;
+  };
+
+  parentPort.on('message', (message) => {
+    switch (message.type) {
+      case 'insert': {
+        try {
+          store(message.batch, message.nowMs);
+        } catch (error) {
+          parentPort.postMessage({ type: 'error', message: 'storing requests failed: ' + error.message });
+        }
+        parentPort.postMessage({ type: 'inserted', count: message.batch.length / WIDTH });
+        break;
+      }
+      case 'query': {
+        try {
+          const params = { since: message.since, limit: message.limit };
+          if (message.pool !== undefined) params.pool = message.pool;
+          if (message.instance !== undefined) params.instance = message.instance;
+          const rows = selectFor(message.pool !== undefined, message.instance !== undefined).all(params).map(toRow);
+          parentPort.postMessage({ type: 'result', id: message.id, rows });
+        } catch (error) {
+          parentPort.postMessage({ type: 'error', id: message.id, message: error.message });
+        }
+        break;
+      }
+      case 'close': {
+        db.close();
+        parentPort.postMessage({ type: 'closed' });
+        parentPort.close();
+        break;
+      }
+    }
+  });
+  parentPort.postMessage({ type: 'ready' });
+}
+
+try {
+  main();
+} catch (error) {
+  parentPort.postMessage({ type: 'fatal', message: error && error.message ? error.message : String(error) });
+  parentPort.close();
+}
+`;

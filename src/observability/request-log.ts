@@ -1,0 +1,192 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { RequestObserver, RequestRecord } from './request-record.js';
+import { appendRecord, LOG_COLUMNS, type RequestLogQuery, type RequestLogRow } from './request-log-schema.js';
+import { REQUEST_LOG_WORKER_SOURCE } from './request-log-worker-source.js';
+
+export type { RequestLogQuery, RequestLogRow } from './request-log-schema.js';
+
+export interface RequestLogOptions {
+  /** SQLite file, created if missing. */
+  file: string;
+  /** Keep at most this many rows (0 = no limit). */
+  maxRows: number;
+  /** Drop rows older than this (0 = keep). */
+  maxAgeDays: number;
+  now?: () => number;
+  logger?: Logger;
+  /** Batches are posted this often … */
+  flushIntervalMs?: number;
+  /** … or as soon as this many records wait. */
+  maxBatch?: number;
+  /** Records posted but not yet stored beyond which new ones are dropped (a stuck disk must not eat memory). */
+  maxQueued?: number;
+  /** Protocols not logged: by default the admin API's own calls (dashboards poll it). */
+  skipProtocols?: readonly string[];
+}
+
+type WorkerMessage =
+  | { type: 'ready' | 'closed' }
+  | { type: 'fatal'; message: string }
+  | { type: 'inserted'; count: number }
+  | { type: 'result'; id: number; rows: RequestLogRow[] }
+  | { type: 'error'; id?: number; message: string };
+
+const WIDTH = LOG_COLUMNS.length;
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
+const CLOSE_TIMEOUT_MS = 5_000;
+
+/**
+ * The SQLite request log. better-sqlite3 is synchronous, so every SQLite call runs in a worker
+ * thread; the request path only appends the record's fields to an array. Batches go to the
+ * worker every `flushIntervalMs` or `maxBatch` records, retention is enforced there, and queries
+ * are messages answered by the worker.
+ */
+export class RequestLog implements RequestObserver {
+  private readonly worker: Worker;
+  private readonly now: () => number;
+  private readonly flushIntervalMs: number;
+  /** Flat batch length at which it is posted at once (maxBatch records). */
+  private readonly flushAtLength: number;
+  private readonly maxQueued: number;
+  private readonly skip: ReadonlySet<string>;
+  private batch: unknown[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private queued = 0;
+  private nextQueryId = 1;
+  private readonly queries = new Map<number, { resolve: (rows: RequestLogRow[]) => void; reject: (error: Error) => void }>();
+  private failure: Error | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly ready: Promise<void>;
+  private readonly exited: Promise<void>;
+  /** Records dropped because the worker fell behind or failed. */
+  dropped = 0;
+
+  /** Starts the worker and resolves once the database is open (rejects if it cannot be). */
+  static async open(options: RequestLogOptions): Promise<RequestLog> {
+    const log = new RequestLog(options);
+    try {
+      await log.ready;
+    } catch (error) {
+      await log.worker.terminate();
+      throw error;
+    }
+    return log;
+  }
+
+  private constructor(private readonly options: RequestLogOptions) {
+    this.now = options.now ?? Date.now;
+    this.flushIntervalMs = options.flushIntervalMs ?? 250;
+    this.flushAtLength = (options.maxBatch ?? 500) * WIDTH;
+    this.maxQueued = options.maxQueued ?? 50_000;
+    this.skip = new Set(options.skipProtocols ?? ['admin']);
+    const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(REQUEST_LOG_WORKER_SOURCE, {
+      eval: true,
+      workerData: { driverPath, file: options.file, maxRows: options.maxRows, maxAgeMs: options.maxAgeDays * 86_400_000 },
+    });
+    this.worker.unref();
+    let settleReady: { resolve: () => void; reject: (error: Error) => void } | undefined;
+    this.ready = new Promise<void>((resolve, reject) => (settleReady = { resolve, reject }));
+    this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.on('message', (message: WorkerMessage) => this.receive(message, settleReady!));
+    this.worker.on('error', (error) => this.fail(error, settleReady!));
+    this.worker.once('exit', (code) => this.fail(new Error(`request log worker exited (code ${code})`), settleReady!));
+  }
+
+  onRequestEnd(record: RequestRecord): void {
+    if (this.closing || this.failure || this.skip.has(record.protocol)) return;
+    appendRecord(this.batch, record);
+    if (this.batch.length >= this.flushAtLength) this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), this.flushIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Posts what waits to the worker now (the timer and full batches call this). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.batch;
+    if (batch.length === 0) return;
+    this.batch = [];
+    const count = batch.length / WIDTH;
+    if (this.failure || this.queued + count > this.maxQueued) {
+      this.dropped += count;
+      return;
+    }
+    this.queued += count;
+    this.worker.postMessage({ type: 'insert', batch, nowMs: this.now() });
+  }
+
+  /** Stored requests, newest first. Records still waiting are posted first, so they are included. */
+  query(query: RequestLogQuery = {}): Promise<RequestLogRow[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closing) return Promise.reject(new Error('request log is closed'));
+    this.flush();
+    const id = this.nextQueryId++;
+    const limit = Math.min(MAX_LIMIT, Math.max(1, Math.floor(query.limit ?? DEFAULT_LIMIT)));
+    return new Promise<RequestLogRow[]>((resolve, reject) => {
+      this.queries.set(id, { resolve, reject });
+      this.worker.postMessage({ type: 'query', id, limit, pool: query.pool, instance: query.instance, since: query.since ?? 0 });
+    });
+  }
+
+  /** Flushes what waits, lets the worker store it and close the database, then stops the worker. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      // New records are refused once closing; what already waits still goes out.
+      this.flush();
+      if (!this.failure) {
+        this.worker.postMessage({ type: 'close' });
+        const timeout = setTimeout(() => void this.worker.terminate(), CLOSE_TIMEOUT_MS);
+        timeout.unref();
+        await this.exited;
+        clearTimeout(timeout);
+      } else {
+        await this.worker.terminate();
+      }
+    })();
+    return this.closing;
+  }
+
+  private receive(message: WorkerMessage, ready: { resolve: () => void; reject: (error: Error) => void }): void {
+    switch (message.type) {
+      case 'ready':
+        ready.resolve();
+        break;
+      case 'fatal':
+        this.fail(new Error(`request log ${this.options.file}: ${message.message}`), ready);
+        break;
+      case 'inserted':
+        this.queued -= message.count;
+        break;
+      case 'result':
+        this.queries.get(message.id)?.resolve(message.rows);
+        this.queries.delete(message.id);
+        break;
+      case 'error':
+        if (message.id === undefined) {
+          this.options.logger?.error({ err: message.message, file: this.options.file }, 'request log write failed');
+          break;
+        }
+        this.queries.get(message.id)?.reject(new Error(message.message));
+        this.queries.delete(message.id);
+        break;
+      case 'closed':
+        break;
+    }
+  }
+
+  private fail(error: Error, ready: { reject: (error: Error) => void }): void {
+    ready.reject(error);
+    for (const pending of this.queries.values()) pending.reject(error);
+    this.queries.clear();
+    if (this.failure || this.closing) return;
+    this.failure = error;
+    this.options.logger?.error({ err: error.message, file: this.options.file }, 'request log stopped; requests are no longer logged');
+  }
+}

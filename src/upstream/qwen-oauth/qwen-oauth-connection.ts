@@ -1,0 +1,108 @@
+import type { Dispatcher } from 'undici';
+import { isGatewayError, type ChatRequest } from '../../canonical/index.js';
+import type { OAuthTokenSource } from '../../credentials/oauth-token-source.js';
+import { HttpUpstream, type UpstreamErrorDecoder } from '../http-upstream.js';
+import { forwardVia } from '../forward-via.js';
+import type { CallOptions, ForwardRequest, UpstreamConnection } from '../provider-adapter.js';
+import { readJsonBody } from '../read-json-body.js';
+import type { UpstreamTimeouts } from '../upstream-timeouts.js';
+import { decodeOpenAIUpstreamResponse } from '../openai-custom/decode-chat-response.js';
+import { decodeOpenAIUpstreamStream } from '../openai-custom/decode-chat-stream.js';
+import { encodeOpenAIUpstreamRequest } from '../openai-custom/encode-chat-request.js';
+import { qwenBaseUrl } from './qwen-base-url.js';
+
+export type QwenTokens = Pick<OAuthTokenSource, 'getAccessToken' | 'forceRefresh' | 'getCredsJson'>;
+
+export interface QwenConnectionOptions {
+  tokens: QwenTokens;
+  /** `QWEN_BASE_URL` of the instance; without it the base comes from the creds file's `resource_url`. */
+  fixedBaseUrl: URL | undefined;
+  /** The latest `resource_url` a refresh answered with, if any (wins over the file's). */
+  refreshedResourceUrl: () => string | undefined;
+  dispatcher: Dispatcher;
+  timeouts: UpstreamTimeouts;
+  decodeError: UpstreamErrorDecoder;
+  now: () => number;
+  /** Qwen Code's identification headers. */
+  headers: Record<string, string>;
+}
+
+/** A rejected token (401) or one the upstream refuses (403 that is not a quota answer). */
+function tokenRejected(error: unknown): boolean {
+  return isGatewayError(error) && (error.code === 'authentication' || error.code === 'permission') && error.upstreamStatus !== undefined;
+}
+
+/**
+ * Qwen's OpenAI-compatible chat endpoint reached with an OAuth bearer taken fresh from the token
+ * source on every call. A 401/403 refreshes the token once and retries the call once; a refresh
+ * that fails rejects with the token source's `authentication` error.
+ */
+export function createQwenOAuthConnection(options: QwenConnectionOptions): UpstreamConnection {
+  const { tokens } = options;
+  let upstream: HttpUpstream | undefined;
+  let fileResourceUrl: { value: unknown } | undefined;
+
+  async function http(signal: AbortSignal): Promise<HttpUpstream> {
+    let base = options.fixedBaseUrl;
+    if (base === undefined) {
+      const refreshed = options.refreshedResourceUrl();
+      if (refreshed === undefined && fileResourceUrl === undefined) fileResourceUrl = { value: (await tokens.getCredsJson(signal)).resource_url };
+      base = qwenBaseUrl(refreshed ?? fileResourceUrl?.value);
+    }
+    if (upstream === undefined || upstream.origin !== base.origin || upstream.basePath !== base.pathname.replace(/\/+$/, '')) {
+      upstream = new HttpUpstream(base, options.dispatcher, options.timeouts, options.decodeError, options.now);
+    }
+    return upstream;
+  }
+
+  function headers(token: string, stream: boolean, extra: Record<string, string> | undefined): Record<string, string> {
+    return {
+      ...extra,
+      ...options.headers,
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: stream ? 'text/event-stream' : 'application/json',
+    };
+  }
+
+  /** Runs `call` with a fresh bearer; a rejected token is refreshed once and the call retried once. */
+  async function withToken<T>(signal: AbortSignal, call: (token: string, upstream: HttpUpstream) => Promise<T>): Promise<T> {
+    const token = await tokens.getAccessToken(signal);
+    try {
+      return await call(token, await http(signal));
+    } catch (error) {
+      if (!tokenRejected(error)) throw error;
+      const fresh = await tokens.forceRefresh(token, signal);
+      return call(fresh, await http(signal));
+    }
+  }
+
+  function post(path: string, body: string, stream: boolean, call: CallOptions): Promise<Dispatcher.ResponseData> {
+    return withToken(call.signal, (token, upstream) => upstream.request({ method: 'POST', path, headers: headers(token, stream, undefined), body, signal: call.signal }));
+  }
+
+  return {
+    async generate(request: ChatRequest, call: CallOptions) {
+      const body = JSON.stringify(encodeOpenAIUpstreamRequest({ ...request, stream: false }));
+      const response = await post('/chat/completions', body, false, call);
+      return decodeOpenAIUpstreamResponse(await readJsonBody(response, call.signal));
+    },
+    async stream(request: ChatRequest, call: CallOptions) {
+      const body = JSON.stringify(encodeOpenAIUpstreamRequest({ ...request, stream: true }));
+      const response = await post('/chat/completions', body, true, call);
+      return decodeOpenAIUpstreamStream(response.body);
+    },
+    forward(request: ForwardRequest, call: CallOptions) {
+      return withToken(call.signal, (token, upstream) => forwardVia(upstream, request, headers(token, request.stream, request.headers), call));
+    },
+    async probe(model: string, call: CallOptions) {
+      // No models endpoint works with OAuth tokens: a one-token completion is the cheapest proof.
+      const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1, stream: false });
+      const response = await post('/chat/completions', body, false, call);
+      await response.body.dump();
+    },
+    async close() {
+      // Connections belong to the shared agent; nothing per instance to release.
+    },
+  };
+}

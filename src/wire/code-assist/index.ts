@@ -1,0 +1,2 @@
+export type * from './code-assist-generate-content.js';
+export type * from './code-assist-setup.js';

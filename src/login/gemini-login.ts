@@ -16,8 +16,8 @@ export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
  * gemini-cli's public "installed application" OAuth client (protocols.md §4.7; Google documents
  * that installed-app secrets are not confidential). Overridable with --client-id / --client-secret.
  */
-export const GEMINI_CLI_CLIENT_ID = '681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com';
-export const GEMINI_CLI_CLIENT_SECRET = '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';
+export { GEMINI_CLI_CLIENT_ID, GEMINI_CLI_CLIENT_SECRET } from '../upstream/gemini-cli-oauth/gemini-cli-client.js';
+import { GEMINI_CLI_CLIENT_ID, GEMINI_CLI_CLIENT_SECRET } from '../upstream/gemini-cli-oauth/gemini-cli-client.js';
 export const GEMINI_SCOPES = [
   'https://www.googleapis.com/auth/cloud-platform',
   'https://www.googleapis.com/auth/userinfo.email',

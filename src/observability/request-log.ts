@@ -73,6 +73,8 @@ export class RequestLog implements RequestObserver {
       await log.worker.terminate();
       throw error;
     }
+    // From here on a forgotten log must not hold the process open (query and close re-ref it).
+    log.worker.unref();
     return log;
   }
 
@@ -87,7 +89,6 @@ export class RequestLog implements RequestObserver {
       eval: true,
       workerData: { driverPath, file: options.file, maxRows: options.maxRows, maxAgeMs: options.maxAgeDays * 86_400_000 },
     });
-    this.worker.unref();
     let settleReady: { resolve: () => void; reject: (error: Error) => void } | undefined;
     this.ready = new Promise<void>((resolve, reject) => (settleReady = { resolve, reject }));
     this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
@@ -130,6 +131,8 @@ export class RequestLog implements RequestObserver {
     const id = this.nextQueryId++;
     const limit = Math.min(MAX_LIMIT, Math.max(1, Math.floor(query.limit ?? DEFAULT_LIMIT)));
     return new Promise<RequestLogRow[]>((resolve, reject) => {
+      // An awaited answer holds the process open: with nothing else to do it would exit mid-query.
+      if (this.queries.size === 0) this.worker.ref();
       this.queries.set(id, { resolve, reject });
       this.worker.postMessage({ type: 'query', id, limit, pool: query.pool, instance: query.instance, since: query.since ?? 0 });
     });
@@ -141,6 +144,8 @@ export class RequestLog implements RequestObserver {
       // New records are refused once closing; what already waits still goes out.
       this.flush();
       if (!this.failure) {
+        // Held open until the last batch is stored and the database closed.
+        this.worker.ref();
         this.worker.postMessage({ type: 'close' });
         const timeout = setTimeout(() => void this.worker.terminate(), CLOSE_TIMEOUT_MS);
         timeout.unref();
@@ -166,7 +171,7 @@ export class RequestLog implements RequestObserver {
         break;
       case 'result':
         this.queries.get(message.id)?.resolve(message.rows);
-        this.queries.delete(message.id);
+        this.settleQuery(message.id);
         break;
       case 'error':
         if (message.id === undefined) {
@@ -174,11 +179,16 @@ export class RequestLog implements RequestObserver {
           break;
         }
         this.queries.get(message.id)?.reject(new Error(message.message));
-        this.queries.delete(message.id);
+        this.settleQuery(message.id);
         break;
       case 'closed':
         break;
     }
+  }
+
+  private settleQuery(id: number): void {
+    this.queries.delete(id);
+    if (this.queries.size === 0 && !this.closing) this.worker.unref();
   }
 
   private fail(error: Error, ready: { reject: (error: Error) => void }): void {

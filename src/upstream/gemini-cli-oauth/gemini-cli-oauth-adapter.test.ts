@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCodeAssistMock, type CodeAssistMock } from '../../../test/mocks/code-assist-mock.js';
+import { GEMINI_CLI_CLIENT_ID, GEMINI_CLI_CLIENT_SECRET } from './gemini-cli-client.js';
 import { startGoogleOAuthMock, type GoogleOAuthMock } from '../../../test/mocks/google-oauth-mock.js';
 import { GatewayError } from '../../canonical/index.js';
 import { InstanceConfigError } from '../../config/instance-record.js';
@@ -34,7 +35,8 @@ describe('readGeminiCliOAuthSettings (connect does no I/O)', () => {
     expect(settings.baseUrl.href).toBe('https://cloudcode-pa.googleapis.com/');
     expect(settings.tokenUrl.href).toBe('https://oauth2.googleapis.com/token');
     expect(settings.projectId).toBeUndefined();
-    expect(settings.clientId).toBeUndefined();
+    expect(settings.clientId).toBe(GEMINI_CLI_CLIENT_ID);
+    expect(settings.clientSecret).toBe(GEMINI_CLI_CLIENT_SECRET);
   });
 
   it('strips a /v1internal written into GEMINI_BASE_URL', () => {
@@ -118,13 +120,14 @@ describe('GeminiCliOAuthConnection against the mocks', () => {
     }
   });
 
-  it('refresh without client id/secret fails as authentication naming the fields', async () => {
+  it('refresh without client id/secret uses the Gemini CLI client (the only one its tokens refresh with)', async () => {
     await writeFile(path.join(dir, 'c.json'), JSON.stringify({ access_token: 'old', refresh_token: 'rt', expiry_date: 0 }));
-    const conn = geminiCliOAuthAdapter.connect({ uuid: 'c', GEMINI_OAUTH_CREDS_FILE_PATH: 'c.json', GEMINI_BASE_URL: codeAssist.url, PROJECT_ID: 'mock-project-123' }, deps(dir));
+    const record = { uuid: 'c', GEMINI_OAUTH_CREDS_FILE_PATH: 'c.json', GEMINI_BASE_URL: codeAssist.url, GEMINI_OAUTH_TOKEN_URL: google.tokenUrl, PROJECT_ID: 'mock-project-123' };
+    const conn = geminiCliOAuthAdapter.connect(record, deps(dir));
     const error = await conn.probe('gemini-2.5-flash', { signal: signal() }).catch((thrown: unknown) => thrown);
-    expect(error).toBeInstanceOf(GatewayError);
+    // The mock only knows client `cid`, so the refresh is refused, which shows what was sent.
     expect(error).toMatchObject({ code: 'authentication' });
-    expect((error as Error).message).toContain('GEMINI_OAUTH_CLIENT_ID');
+    expect(google.requests.at(-1)?.['client_id']).toBe(GEMINI_CLI_CLIENT_ID);
   });
 
   it('a revoked refresh token is an authentication error carrying Google’s reason but no secret', async () => {

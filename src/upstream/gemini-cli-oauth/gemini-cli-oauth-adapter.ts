@@ -1,3 +1,4 @@
+import { GEMINI_CLI_CLIENT_ID, GEMINI_CLI_CLIENT_SECRET } from './gemini-cli-client.js';
 import path from 'node:path';
 import { GatewayError, isGatewayError, type ChatRequest, type ChatResponse, type StreamEvent } from '../../canonical/index.js';
 import { InstanceConfigError, type InstanceRecord } from '../../config/instance-record.js';
@@ -77,8 +78,8 @@ export function readGeminiCliOAuthSettings(record: InstanceRecord, baseDir: stri
     projectId,
     baseUrl: codeAssistBaseUrl(record.GEMINI_BASE_URL),
     tokenUrl: parseBaseUrl(record.GEMINI_OAUTH_TOKEN_URL ?? GOOGLE_TOKEN_URL, 'GEMINI_OAUTH_TOKEN_URL'),
-    clientId: optionalString(record.GEMINI_OAUTH_CLIENT_ID, 'GEMINI_OAUTH_CLIENT_ID'),
-    clientSecret: optionalString(record.GEMINI_OAUTH_CLIENT_SECRET, 'GEMINI_OAUTH_CLIENT_SECRET'),
+    clientId: optionalString(record.GEMINI_OAUTH_CLIENT_ID, 'GEMINI_OAUTH_CLIENT_ID') ?? GEMINI_CLI_CLIENT_ID,
+    clientSecret: optionalString(record.GEMINI_OAUTH_CLIENT_SECRET, 'GEMINI_OAUTH_CLIENT_SECRET') ?? GEMINI_CLI_CLIENT_SECRET,
   };
 }
 
@@ -229,9 +230,6 @@ export function createGeminiCliOAuthAdapter(options: GeminiCliOAuthAdapterOption
     ],
     connect(record: InstanceRecord, deps: AdapterDeps) {
       const settings = readGeminiCliOAuthSettings(record, deps.baseDir);
-      if (settings.clientId === undefined || settings.clientSecret === undefined) {
-        deps.logger.warn({ instance: record.uuid }, 'gemini-cli-oauth instance without GEMINI_OAUTH_CLIENT_ID/GEMINI_OAUTH_CLIENT_SECRET: its token cannot be refreshed');
-      }
       return new GeminiCliOAuthConnection(record.uuid, settings, deps, options);
     },
   };

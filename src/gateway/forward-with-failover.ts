@@ -33,12 +33,6 @@ const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache
  */
 export async function forwardWithFailover(options: ForwardOptions): Promise<void> {
   const { ctx, res, cancellation, target, stream } = options;
-  const call = {
-    get signal() {
-      return cancellation.signal;
-    },
-    onCancel: (listener: () => void) => cancellation.onCancel(listener),
-  };
   const dispatched = await dispatchWithFailover<ForwardResponse>({
     pool: target.pool,
     model: target.model,
@@ -49,7 +43,7 @@ export async function forwardWithFailover(options: ForwardOptions): Promise<void
     attempt: (lease) => {
       const connection = lease.instance.connection;
       if (!connection?.forward) throw new GatewayError('internal', `instance ${lease.instance.name} cannot forward`);
-      return connection.forward({ path: options.path, body: options.body, stream, headers: options.headers }, call);
+      return connection.forward({ path: options.path, body: options.body, stream, headers: options.headers }, cancellation);
     },
   });
   const { lease, value } = dispatched;

@@ -1,3 +1,5 @@
+import type { CallOptions } from '../upstream/provider-adapter.js';
+
 /** Whether the client has gone away; all that failover and error mapping need to know. */
 export interface Cancellable {
   readonly aborted: boolean;
@@ -9,7 +11,7 @@ export interface Cancellable {
  * undici), so it is made only when something asks for `signal` (the canonical path); the fast path
  * registers a plain callback with `onCancel` instead.
  */
-export class ClientCancellation implements Cancellable {
+export class ClientCancellation implements Cancellable, CallOptions {
   private controller: AbortController | undefined;
   private listeners: Array<() => void> | undefined;
   private cancelled = false;

@@ -4,17 +4,9 @@ import type { CallOptions, ForwardRequest, ForwardResponse } from './provider-ad
 /** The fast-path `forward` of an upstream that speaks a client protocol itself. */
 export async function forwardVia(http: HttpUpstream, request: ForwardRequest, headers: Record<string, string>, options: CallOptions): Promise<ForwardResponse> {
   const { result, exchange } = await http.exchange(
-    {
-      method: 'POST',
-      path: request.path,
-      headers,
-      body: request.body,
-      get signal() {
-        return options.signal;
-      },
-      onCancel: options.onCancel,
-    },
+    { method: 'POST', path: request.path, headers, body: request.body },
     request.stream,
+    options,
   );
   const contentType = result.headers['content-type'];
   return {

@@ -9,8 +9,8 @@ export interface LogColumn {
 }
 
 /**
- * The `requests` table, in the order records are flattened for the worker (appendRecord must
- * push the fields in exactly this order).
+ * The `requests` table, in the order records are packed for the worker (RecordBatch.add must
+ * write the fields in exactly this order).
  */
 export const LOG_COLUMNS: readonly LogColumn[] = [
   { field: 'startedAt', column: 'started_at', type: 'INTEGER NOT NULL' },
@@ -29,31 +29,6 @@ export const LOG_COLUMNS: readonly LogColumn[] = [
   { field: 'durationMs', column: 'duration_ms', type: 'INTEGER NOT NULL' },
   { field: 'clientAborted', column: 'client_aborted', type: 'INTEGER NOT NULL', flag: true },
 ];
-
-/**
- * Appends one record to a flat batch (LOG_COLUMNS order). A flat array of primitives crosses to
- * the worker about twice as fast as an array of objects (no property names per row), and
- * explicit property reads keep this monomorphic.
- */
-export function appendRecord(batch: unknown[], record: RequestRecord): void {
-  batch.push(
-    record.startedAt,
-    record.method,
-    record.route,
-    record.protocol,
-    record.pool,
-    record.instance,
-    record.model,
-    record.stream,
-    record.fastPath,
-    record.attempts,
-    record.status,
-    record.errorCode,
-    record.firstByteMs,
-    record.durationMs,
-    record.clientAborted,
-  );
-}
 
 /** A stored request as the query API returns it: the record's fields (absent ones omitted) and its row id. */
 export type RequestLogRow = RequestRecord & { id: number };

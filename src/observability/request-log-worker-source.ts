@@ -10,7 +10,7 @@ import { LOG_COLUMNS } from './request-log-schema.js';
  * `createRequire` (an eval'd worker resolves bare specifiers from the process's cwd, not from
  * this package).
  *
- * Messages in: insert {batch (flat, LOG_COLUMNS order), nowMs}, query {id, limit, pool,
+ * Messages in: insert {values (packed, see RecordBatch), count, newStrings, resetStrings, nowMs}, query {id, limit, pool,
  * instance, since}, close. Out: ready | fatal {message}, inserted {count}, result {id, rows} |
  * error {id, message}, closed.
  */
@@ -18,6 +18,7 @@ export const REQUEST_LOG_WORKER_SOURCE = `'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
 const COLUMNS = ${JSON.stringify(LOG_COLUMNS)};
 const WIDTH = COLUMNS.length;
+const TEXT = COLUMNS.map((c) => c.type.startsWith('TEXT'));
 
 function main() {
   const Database = require(workerData.driverPath);
@@ -27,9 +28,10 @@ function main() {
   db.exec(
     'CREATE TABLE IF NOT EXISTS requests (id INTEGER PRIMARY KEY, ' +
       COLUMNS.map((c) => c.column + ' ' + c.type).join(', ') + ');' +
-    // One index only: every extra B-tree is paid on each insert (on the gateway's own core), while
-    // pool/instance filters are admin queries that walk the time index newest-first to a LIMIT.
-    'CREATE INDEX IF NOT EXISTS requests_started_at ON requests (started_at);' +
+    // No secondary index: each one is paid on every insert, on the gateway's own core. Rows are
+    // appended in arrival order, so the rowid already orders them by time: queries walk it
+    // newest-first to their LIMIT and retention deletes from its oldest end.
+    'DROP INDEX IF EXISTS requests_started_at;' +
     'DROP INDEX IF EXISTS requests_pool;' +
     'DROP INDEX IF EXISTS requests_instance;'
   );
@@ -40,7 +42,10 @@ function main() {
   const insertMany = db.prepare(insertSql(ROWS_PER_INSERT));
   const insertOne = db.prepare(insertSql(1));
   const manyValues = new Array(WIDTH * ROWS_PER_INSERT);
-  const deleteOlder = db.prepare('DELETE FROM requests WHERE started_at < ?');
+  // Bounded work per batch: only the oldest rows are looked at, never the whole table.
+  const deleteOlder = db.prepare(
+    'DELETE FROM requests WHERE id <= (SELECT MAX(id) FROM (SELECT id, started_at FROM requests ORDER BY id LIMIT 20000) WHERE started_at < ?)'
+  );
   const newestId = db.prepare('SELECT MAX(id) FROM requests').pluck();
   // Row ids are assigned max + 1 and rows leave from the oldest end, so the newest maxRows rows
   // are the ids above max - maxRows: one range delete on the primary key, however large the table.
@@ -48,21 +53,23 @@ function main() {
   const maxRows = workerData.maxRows;
   const maxAgeMs = workerData.maxAgeMs;
   const values = new Array(WIDTH);
-  const fill = (target, targetOffset, batch, offset) => {
+  // A batch arrives packed (see RecordBatch): doubles, NaN for NULL, text as string-table ids.
+  let strings = [];
+  const fill = (target, targetOffset, batch, row) => {
+    const base = row * WIDTH;
     for (let i = 0; i < WIDTH; i++) {
-      const value = batch[offset + i];
-      target[targetOffset + i] = value === undefined ? null : COLUMNS[i].flag ? (value ? 1 : 0) : value;
+      const value = batch[base + i];
+      target[targetOffset + i] = Number.isNaN(value) ? null : TEXT[i] ? strings[value] : value;
     }
   };
-  const store = db.transaction((batch, nowMs) => {
-    const rows = Math.floor(batch.length / WIDTH);
+  const store = db.transaction((batch, rows, nowMs) => {
     let row = 0;
     for (; row + ROWS_PER_INSERT <= rows; row += ROWS_PER_INSERT) {
-      for (let r = 0; r < ROWS_PER_INSERT; r++) fill(manyValues, r * WIDTH, batch, (row + r) * WIDTH);
+      for (let r = 0; r < ROWS_PER_INSERT; r++) fill(manyValues, r * WIDTH, batch, row + r);
       insertMany.run(manyValues);
     }
     for (; row < rows; row++) {
-      fill(values, 0, batch, row * WIDTH);
+      fill(values, 0, batch, row);
       insertOne.run(values);
     }
     if (maxAgeMs > 0) deleteOlder.run(nowMs - maxAgeMs);
@@ -82,7 +89,7 @@ function main() {
       if (byInstance) where.push('instance = @instance');
       statement = db.prepare(
         'SELECT id, ' + COLUMNS.map((c) => c.column).join(', ') + ' FROM requests WHERE ' + where.join(' AND ') +
-          ' ORDER BY started_at DESC, id DESC LIMIT @limit'
+          ' ORDER BY id DESC LIMIT @limit'
       );
       statement.raw(true);
       selects.set(key, statement);
@@ -103,11 +110,13 @@ function main() {
     switch (message.type) {
       case 'insert': {
         try {
-          store(message.batch, message.nowMs);
+          if (message.resetStrings) strings = [];
+          for (const text of message.newStrings) strings.push(text);
+          store(new Float64Array(message.values), message.count, message.nowMs);
         } catch (error) {
           parentPort.postMessage({ type: 'error', message: 'storing requests failed: ' + error.message });
         }
-        parentPort.postMessage({ type: 'inserted', count: message.batch.length / WIDTH });
+        parentPort.postMessage({ type: 'inserted', count: message.count });
         break;
       }
       case 'query': {

@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { RequestObserver, RequestRecord } from './request-record.js';
-import { appendRecord, LOG_COLUMNS, type RequestLogQuery, type RequestLogRow } from './request-log-schema.js';
+import { RecordBatch } from './record-batch.js';
+import type { RequestLogQuery, RequestLogRow } from './request-log-schema.js';
 import { REQUEST_LOG_WORKER_SOURCE } from './request-log-worker-source.js';
 
 export type { RequestLogQuery, RequestLogRow } from './request-log-schema.js';
@@ -33,14 +34,13 @@ type WorkerMessage =
   | { type: 'result'; id: number; rows: RequestLogRow[] }
   | { type: 'error'; id?: number; message: string };
 
-const WIDTH = LOG_COLUMNS.length;
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 const CLOSE_TIMEOUT_MS = 5_000;
 
 /**
  * The SQLite request log. better-sqlite3 is synchronous, so every SQLite call runs in a worker
- * thread; the request path only appends the record's fields to an array. Batches go to the
+ * thread; the request path only packs the record into a typed-array batch. Batches go to the
  * worker every `flushIntervalMs` or `maxBatch` records, retention is enforced there, and queries
  * are messages answered by the worker.
  */
@@ -48,11 +48,9 @@ export class RequestLog implements RequestObserver {
   private readonly worker: Worker;
   private readonly now: () => number;
   private readonly flushIntervalMs: number;
-  /** Flat batch length at which it is posted at once (maxBatch records). */
-  private readonly flushAtLength: number;
   private readonly maxQueued: number;
   private readonly skip: ReadonlySet<string>;
-  private batch: unknown[] = [];
+  private readonly batch: RecordBatch;
   private timer: NodeJS.Timeout | undefined;
   private queued = 0;
   private nextQueryId = 1;
@@ -80,8 +78,8 @@ export class RequestLog implements RequestObserver {
 
   private constructor(private readonly options: RequestLogOptions) {
     this.now = options.now ?? Date.now;
-    this.flushIntervalMs = options.flushIntervalMs ?? 250;
-    this.flushAtLength = (options.maxBatch ?? 500) * WIDTH;
+    this.flushIntervalMs = options.flushIntervalMs ?? 1000;
+    this.batch = new RecordBatch(options.maxBatch ?? 4000);
     this.maxQueued = options.maxQueued ?? 50_000;
     this.skip = new Set(options.skipProtocols ?? ['admin']);
     const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -99,8 +97,8 @@ export class RequestLog implements RequestObserver {
 
   onRequestEnd(record: RequestRecord): void {
     if (this.closing || this.failure || this.skip.has(record.protocol)) return;
-    appendRecord(this.batch, record);
-    if (this.batch.length >= this.flushAtLength) this.flush();
+    this.batch.add(record);
+    if (this.batch.full) this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), this.flushIntervalMs);
       this.timer.unref();
@@ -111,16 +109,17 @@ export class RequestLog implements RequestObserver {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.batch;
-    if (batch.length === 0) return;
-    this.batch = [];
-    const count = batch.length / WIDTH;
+    const count = this.batch.count;
+    if (count === 0) return;
+    // Taken even when dropped, so the string table stays in step with the worker's.
+    const batch = this.batch.take();
     if (this.failure || this.queued + count > this.maxQueued) {
       this.dropped += count;
-      return;
+      if (batch.newStrings.length === 0 && !batch.resetStrings) return;
+      batch.count = 0;
     }
-    this.queued += count;
-    this.worker.postMessage({ type: 'insert', batch, nowMs: this.now() });
+    this.queued += batch.count;
+    this.worker.postMessage({ type: 'insert', ...batch, nowMs: this.now() }, [batch.values]);
   }
 
   /** Stored requests, newest first. Records still waiting are posted first, so they are included. */

@@ -118,8 +118,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
 
   const reloadPools = async (): Promise<void> => {
     try {
-      const content = await readPoolsFile(poolsFile);
-      if (content.text === lastWrittenText) return;
+      const content = await readPoolsFile(poolsFile, lastWrittenText);
+      if (!content) return;
       const applied = registry.apply(content.parsed, poolsFile);
       lastWrittenText = content.text;
       if (content.parsed.generatedUuids) activeWriter.markDirty();

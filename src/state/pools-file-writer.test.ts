@@ -487,3 +487,46 @@ describe('operator edits adopted on registry.apply (adoptUserEdits)', () => {
     held.release();
   });
 });
+
+describe('PoolsFileWriter serialisation (entry by entry, cached between writes)', () => {
+  it('writes exactly what JSON.stringify(document, null, 2) would, unserved and empty pools included', async () => {
+    const file = path.join(dir, 'format.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        'openai-custom': [
+          { uuid: 'f1', OPENAI_API_KEY: 'k1', OPENAI_BASE_URL: 'http://127.0.0.1:1/v1', nested: { list: [1, { a: null }] } },
+          { uuid: 'f2', OPENAI_API_KEY: 'k2', OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' },
+        ],
+        'vertex-ai': [{ uuid: 'v1', weird: 'quote " and \\ backslash' }],
+        'empty-pool': [],
+      }),
+    );
+    const { registry, writer, written } = await setup({ file });
+    serve(registry, 3);
+    await writer.flush();
+    const text = await readFile(file, 'utf8');
+    expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+    expect(written.at(-1)).toBe(text);
+    // A second write with one changed entry re-serialises that entry only, same format.
+    serve(registry, 1);
+    await writer.flush();
+    const again = await readFile(file, 'utf8');
+    expect(again).toBe(`${JSON.stringify(JSON.parse(again), null, 2)}\n`);
+    const counts = (JSON.parse(again)['openai-custom'] as Array<{ usageCount: number }>).map((e) => e.usageCount);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(4);
+  });
+
+  it('re-reads the file when someone else wrote it since, so their edit survives the cached document', async () => {
+    const { file, registry, writer } = await setup();
+    serve(registry, 2);
+    await writer.flush();
+    const edited = JSON.parse(await readFile(file, 'utf8')) as Record<string, Array<Record<string, unknown>>>;
+    edited['openai-custom']![0]!.customName = 'renamed-by-hand';
+    await writeFile(file, JSON.stringify(edited, null, 2));
+    serve(registry, 1);
+    await writer.flush();
+    const after = JSON.parse(await readFile(file, 'utf8')) as Record<string, Array<Record<string, unknown>>>;
+    expect(after['openai-custom']![0]!.customName).toBe('renamed-by-hand');
+  });
+});

@@ -11,8 +11,8 @@ export interface PoolsFileContent {
  * Reads and parses the pools file; `unless` skips the parse when the text is exactly that (our
  * own last write, seen again by the file watcher: parsing 10,000 instances costs ~100 ms).
  */
-export async function readPoolsFile(file: string, unless?: string): Promise<PoolsFileContent | undefined>;
 export async function readPoolsFile(file: string): Promise<PoolsFileContent>;
+export async function readPoolsFile(file: string, unless: string): Promise<PoolsFileContent | undefined>;
 export async function readPoolsFile(file: string, unless?: string): Promise<PoolsFileContent | undefined> {
   let text: string;
   try {

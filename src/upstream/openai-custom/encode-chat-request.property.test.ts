@@ -23,7 +23,8 @@ import { encodeOpenAIUpstreamRequest } from './encode-chat-request.js';
  *   `isError` becomes an "Error: " text prefix (no flag in OpenAI); `toolName` is whatever the
  *   decoder recovers from an earlier assistant call with that id; an empty result is one "" text.
  * - tools: an empty list is no tools, and toolChoice/parallelToolCalls exist only with tools.
- * - reasoning: only a non-disabled `effort` survives (budgets, includeThoughts: no OpenAI field).
+ * - reasoning: only a non-disabled `effort` survives; a budget alone becomes the nearest effort
+ *   (low ≤ 2048 < medium ≤ 16384 < high); includeThoughts has no OpenAI field.
  * - `topK` is dropped (no OpenAI field); streaming always asks for usage, so includeUsage is true.
  * - json-schema formats without a name get the name "response" (OpenAI requires one).
  * - extensions: only `extensions.openai` survives; other formats' extensions are dropped.
@@ -199,7 +200,9 @@ function meaning(input: ChatRequest): unknown {
   const hasTools = (input.tools?.length ?? 0) > 0;
   const stops = (input.stopSequences ?? []).filter((stop) => stop.length > 0);
   const format = input.responseFormat;
-  const effort = input.reasoning?.effort !== undefined && !input.reasoning.disabled ? input.reasoning.effort : undefined;
+  const budget = input.reasoning?.budgetTokens;
+  const fromBudget = budget !== undefined && budget > 0 ? (budget <= 2048 ? 'low' : budget <= 16_384 ? 'medium' : 'high') : undefined;
+  const effort = input.reasoning && !input.reasoning.disabled ? (input.reasoning.effort ?? fromBudget) : undefined;
   const openaiExtensions = input.extensions?.openai;
   const value = {
     model: input.model,

@@ -71,7 +71,8 @@ export function encodeOpenAIUpstreamRequest(
   if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
   if (request.seed !== undefined) body.seed = request.seed;
   if (request.user !== undefined) body.user = request.user;
-  if (request.reasoning?.effort !== undefined && !request.reasoning.disabled) body.reasoning_effort = request.reasoning.effort;
+  const effort = reasoningEffort(request);
+  if (effort !== undefined) body.reasoning_effort = effort;
   if (request.responseFormat !== undefined) body.response_format = encodeResponseFormat(request.responseFormat);
 
   // OpenAI rejects tool_choice / parallel_tool_calls without tools.
@@ -204,4 +205,17 @@ function encodeResponseFormat(format: NonNullable<ChatRequest['responseFormat']>
   };
   if (format.strict !== undefined) spec.strict = format.strict;
   return { type: 'json_schema', json_schema: spec };
+}
+
+/**
+ * OpenAI takes an effort, Anthropic and Gemini clients give a token budget: a budget maps to the
+ * effort whose typical budget it is closest to, so asking for thinking still gets reasoning.
+ */
+function reasoningEffort(request: ChatRequest): string | undefined {
+  const reasoning = request.reasoning;
+  if (!reasoning || reasoning.disabled) return undefined;
+  if (reasoning.effort !== undefined) return reasoning.effort;
+  const budget = reasoning.budgetTokens;
+  if (budget === undefined || budget <= 0) return undefined;
+  return budget <= 2048 ? 'low' : budget <= 16_384 ? 'medium' : 'high';
 }

@@ -23,7 +23,8 @@ export interface ForwardOptions {
   encodeStreamError: (error: GatewayError) => string;
 }
 
-const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
+/** SSE content type; HTTP/1.1 keeps the connection alive without a `connection` header (Node parses that one specially on every response). */
+const SSE_CONTENT_TYPE = 'text/event-stream; charset=utf-8';
 
 /**
  * The same-protocol fast path: the client's body goes to the upstream as it is (model possibly
@@ -52,14 +53,14 @@ export async function forwardWithFailover(options: ForwardOptions): Promise<void
     options.record.stream = stream;
     options.record.firstByteMs = Date.now() - options.record.startedAt;
   }
-  const headers = { 'x-poolgate-instance': lease.instance.name };
   try {
     if (!stream) {
-      res.writeHead(value.status, { 'content-type': value.headers['content-type'] ?? 'application/json', ...headers });
+      // Flat [name, value, ...] headers: Node's cheapest writeHead form.
+      res.writeHead(value.status, ['content-type', value.headers['content-type'] ?? 'application/json', 'x-poolgate-instance', lease.instance.name]);
       res.end(value.head ?? '');
       return;
     }
-    res.writeHead(value.status, { ...SSE_HEADERS, ...headers });
+    res.writeHead(value.status, ['content-type', SSE_CONTENT_TYPE, 'cache-control', 'no-cache', 'x-poolgate-instance', lease.instance.name]);
     const result = await value.pipeRest(res);
     if (result.error) {
       const error = mapTransportError(result.error, cancellation, 'upstream stream broke off');

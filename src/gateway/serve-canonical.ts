@@ -105,7 +105,6 @@ export async function serveCanonical(options: ServeCanonicalOptions): Promise<vo
     res.writeHead(200, {
       'content-type': options.streamContentType ?? 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
-      connection: 'keep-alive',
       'x-poolgate-instance': lease.instance.name,
     });
     for await (const frame of options.encodeStream(resume(value, lease, signal))) {

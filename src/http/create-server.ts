@@ -50,22 +50,30 @@ class LiveRequestContext implements RequestContext {
 }
 
 export function createGatewayServer(options: ServerOptions): Server {
-  const exact = new Map<string, Route>();
+  // method → path → route: no per-request key string to build and hash.
+  const exact = new Map<string, Map<string, Route>>();
   const patterns: Route[] = [];
   for (const route of options.routes) {
-    if (typeof route.path === 'string') exact.set(`${route.method} ${route.path}`, route);
+    if (typeof route.path === 'string') {
+      const byPath = exact.get(route.method) ?? new Map<string, Route>();
+      byPath.set(route.path, route);
+      exact.set(route.method, byPath);
+    }
     else patterns.push(route);
   }
   const find = (method: string, path: string): Route | undefined =>
-    exact.get(`${method} ${path}`) ?? patterns.find((route) => route.method === method && (route.path as RegExp).test(path));
+    exact.get(method)?.get(path) ?? patterns.find((route) => route.method === method && (route.path as RegExp).test(path));
 
   const observers = options.observers ?? [];
-  const observe = (record: RequestRecord, res: ServerResponse): void => {
-    if (observers.length === 0) return;
+  /** One 'close' listener per request does both jobs: cancel work for a client that left, and report. */
+  const watchClose = (record: RequestRecord, res: ServerResponse, cancellation: ClientCancellation): void => {
     res.once('close', () => {
+      const finished = res.writableFinished;
+      if (!finished) cancellation.cancel();
+      if (observers.length === 0) return;
       record.status = res.statusCode;
       record.durationMs = Date.now() - record.startedAt;
-      record.clientAborted = !res.writableFinished;
+      record.clientAborted = !finished;
       for (const observer of observers) observer.onRequestEnd(record);
     });
   };
@@ -87,7 +95,8 @@ export function createGatewayServer(options: ServerOptions): Server {
       durationMs: 0,
       clientAborted: false,
     };
-    observe(record, res);
+    const cancellation = new ClientCancellation();
+    watchClose(record, res, cancellation);
     if (!route) {
       req.resume();
       sendEncodedError(res, options.fallbackEncodeError(new GatewayError('not_found', `no route for ${req.method} ${rawPath}`, { origin: 'client' })));
@@ -101,10 +110,6 @@ export function createGatewayServer(options: ServerOptions): Server {
       );
       return;
     }
-    const cancellation = new ClientCancellation();
-    res.once('close', () => {
-      if (!res.writableFinished) cancellation.cancel();
-    });
     try {
       await route.handle(req, res, new LiveRequestContext(options.gateway, pool, path, search, cancellation, record));
     } catch (thrown) {

@@ -4,6 +4,7 @@ import { GatewayError, type ChatRequest, type ChatResponse, type StreamEvent } f
 import { dispatchWithFailover } from '../pool/dispatch-with-failover.js';
 import type { Lease } from '../pool/provider-pool.js';
 import { mapTransportError } from '../upstream/map-transport-error.js';
+import type { Cancellable, ClientCancellation } from '../http/client-cancellation.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { Target } from './resolve-target.js';
@@ -11,7 +12,8 @@ import type { Target } from './resolve-target.js';
 export interface ServeCanonicalOptions {
   ctx: GatewayContext;
   res: ServerResponse;
-  signal: AbortSignal;
+  /** The client's cancellation; its AbortSignal is made only if an adapter asks for it. */
+  cancellation: ClientCancellation;
   record?: RequestRecord | undefined;
   target: Target;
   request: ChatRequest;
@@ -30,7 +32,7 @@ interface StartedStream {
   rest: AsyncIterator<StreamEvent>;
 }
 
-async function startStream(events: AsyncIterable<StreamEvent>, signal: AbortSignal): Promise<StartedStream> {
+async function startStream(events: AsyncIterable<StreamEvent>, signal: Cancellable): Promise<StartedStream> {
   const iterator = events[Symbol.asyncIterator]();
   const buffered: StreamEvent[] = [];
   try {
@@ -50,7 +52,7 @@ async function startStream(events: AsyncIterable<StreamEvent>, signal: AbortSign
   return { buffered, rest: iterator };
 }
 
-async function* resume(started: StartedStream, lease: Lease, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+async function* resume(started: StartedStream, lease: Lease, signal: Cancellable): AsyncGenerator<StreamEvent> {
   yield* started.buffered;
   for (;;) {
     let next: IteratorResult<StreamEvent>;
@@ -74,7 +76,8 @@ async function* resume(started: StartedStream, lease: Lease, signal: AbortSignal
  * through the client protocol's encoder. Failover covers everything until the first content event.
  */
 export async function serveCanonical(options: ServeCanonicalOptions): Promise<void> {
-  const { ctx, res, signal, target, request } = options;
+  const { ctx, res, cancellation, target, request } = options;
+  const signal = cancellation;
   const common = { pool: target.pool, model: target.model, sessionKey: options.sessionKey, maxRetries: ctx.config().REQUEST_MAX_RETRIES, signal, record: options.record };
   const committed = () => {
     if (!options.record) return;
@@ -84,7 +87,7 @@ export async function serveCanonical(options: ServeCanonicalOptions): Promise<vo
   if (!request.stream) {
     const { value, lease } = await dispatchWithFailover<ChatResponse>({
       ...common,
-      attempt: (lease) => lease.instance.connection!.generate(request, { signal }),
+      attempt: (lease) => lease.instance.connection!.generate(request, cancellation),
     });
     committed();
     try {
@@ -98,7 +101,7 @@ export async function serveCanonical(options: ServeCanonicalOptions): Promise<vo
   }
   const { value, lease } = await dispatchWithFailover<StartedStream>({
     ...common,
-    attempt: async (lease) => startStream(await lease.instance.connection!.stream(request, { signal }), signal),
+    attempt: async (lease) => startStream(await lease.instance.connection!.stream(request, cancellation), signal),
   });
   committed();
   try {

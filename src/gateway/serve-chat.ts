@@ -68,7 +68,7 @@ export async function serveChat(req: IncomingMessage, res: ServerResponse, rc: R
   await serveCanonical({
     ctx,
     res,
-    signal: rc.signal,
+    cancellation: rc.cancellation,
     record: rc.record,
     target,
     request,

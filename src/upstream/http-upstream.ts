@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { GatewayError } from '../canonical/index.js';
+import { GatewayError } from '../canonical/index.js';
 import type { UpstreamTimeouts } from './upstream-timeouts.js';
 import { mapTransportError } from './map-transport-error.js';
 import type { CallOptions } from './provider-adapter.js';
@@ -109,6 +109,20 @@ export class HttpUpstream {
       return { result: await exchange.ready, exchange };
     } finally {
       if (!streaming) stopListening();
+    }
+  }
+
+  /**
+   * A non-streaming JSON call through the handler API (see `exchange`): no Readable, and no
+   * AbortSignal unless the caller's own options make one.
+   */
+  async postJson(path: string, headers: Record<string, string>, body: string | Buffer, call: CallOptions): Promise<unknown> {
+    const { result } = await this.exchange({ method: 'POST', path, headers, body }, false, call);
+    const text = result.head?.toString('utf8') ?? '';
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new GatewayError('bad_upstream_response', `upstream answered with a body that is not JSON: ${text.slice(0, 200)}`);
     }
   }
 }

@@ -35,8 +35,8 @@ function createClaudeConnection(http: HttpUpstream, apiKey: string): UpstreamCon
     http.request({ method: 'POST', path, headers: headersFor(apiKey, stream, headers), body, signal: options.signal });
   return {
     async generate(request: ChatRequest, options: CallOptions) {
-      const response = await post('/messages', JSON.stringify(encodeAnthropicUpstreamRequest({ ...request, stream: false })), false, options);
-      return decodeAnthropicUpstreamResponse(await readJsonBody(response, options.signal));
+      const body = JSON.stringify(encodeAnthropicUpstreamRequest({ ...request, stream: false }));
+      return decodeAnthropicUpstreamResponse(await http.postJson('/messages', headersFor(apiKey, false), body, options));
     },
     async stream(request: ChatRequest, options: CallOptions) {
       const response = await post('/messages', JSON.stringify(encodeAnthropicUpstreamRequest({ ...request, stream: true })), true, options);

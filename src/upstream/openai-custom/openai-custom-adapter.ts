@@ -28,8 +28,8 @@ export function createOpenAICompatibleConnection(http: HttpUpstream, apiKey: str
   return {
     async generate(request: ChatRequest, options: CallOptions) {
       const body = JSON.stringify(encodeOpenAIUpstreamRequest({ ...request, stream: false }));
-      const response = await post('/chat/completions', body, false, options);
-      return decodeOpenAIUpstreamResponse(await readJsonBody(response, options.signal));
+      const headers = jsonHeaders(apiKey, false, extraHeaders);
+      return decodeOpenAIUpstreamResponse(await http.postJson('/chat/completions', headers, body, options));
     },
     async stream(request: ChatRequest, options: CallOptions) {
       const body = JSON.stringify(encodeOpenAIUpstreamRequest({ ...request, stream: true }));

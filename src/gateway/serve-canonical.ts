@@ -110,8 +110,20 @@ export async function serveCanonical(options: ServeCanonicalOptions): Promise<vo
       'cache-control': 'no-cache',
       'x-poolgate-instance': lease.instance.name,
     });
+    // Frames produced in one turn of the event loop (one upstream read usually holds several
+    // events) leave in one socket write: corked now, uncorked once the turn is over.
+    let corked = false;
+    const uncork = () => {
+      corked = false;
+      res.uncork();
+    };
     for await (const frame of options.encodeStream(resume(value, lease, signal))) {
       if (res.destroyed) break;
+      if (!corked) {
+        corked = true;
+        res.cork();
+        setImmediate(uncork);
+      }
       if (!res.write(frame)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
     }
     if (!res.destroyed) res.end();

@@ -1,3 +1,4 @@
+import { reusableBody } from '../reusable-body.js';
 import type { ChatRequest } from '../../canonical/index.js';
 import type { InstanceRecord } from '../../config/instance-record.js';
 import { HttpUpstream } from '../http-upstream.js';
@@ -40,7 +41,7 @@ function createClaudeConnection(http: HttpUpstream, apiKey: string): UpstreamCon
     },
     async stream(request: ChatRequest, options: CallOptions) {
       const response = await post('/messages', JSON.stringify(encodeAnthropicUpstreamRequest({ ...request, stream: true })), true, options);
-      return decodeAnthropicUpstreamStream(response.body);
+      return decodeAnthropicUpstreamStream(reusableBody(response.body));
     },
     forward(request: ForwardRequest, options: CallOptions) {
       return forwardVia(http, request, headersFor(apiKey, request.stream, request.headers), options);

@@ -1,3 +1,4 @@
+import { reusableBody } from '../reusable-body.js';
 import { GEMINI_CLI_CLIENT_ID, GEMINI_CLI_CLIENT_SECRET } from './gemini-cli-client.js';
 import path from 'node:path';
 import { GatewayError, isGatewayError, type ChatRequest, type ChatResponse, type StreamEvent } from '../../canonical/index.js';
@@ -186,7 +187,7 @@ export class GeminiCliOAuthConnection implements UpstreamConnection {
       stream: true,
       signal: options.signal,
     });
-    return decodeGeminiUpstreamStream(unwrapCodeAssistStream(response.body), { now: this.#deps.now });
+    return decodeGeminiUpstreamStream(unwrapCodeAssistStream(reusableBody(response.body)), { now: this.#deps.now });
   }
 
   /** `:countTokens` for one short text; `totalTokens` of the answer. */

@@ -1,3 +1,4 @@
+import { reusableBody } from '../reusable-body.js';
 import { createHash, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -175,7 +176,7 @@ class KiroConnection implements UpstreamConnection {
       });
       return { method: 'POST', path: '/generateAssistantResponse', body: JSON.stringify(encoded.body) };
     }, options);
-    return decodeKiroStream(decodeKiroEventStream(response.body), {
+    return decodeKiroStream(decodeKiroEventStream(reusableBody(response.body)), {
       id: `msg_kiro_${randomUUID().replaceAll('-', '')}`,
       model: request.model,
       toolNames: encoded!.toolNames,

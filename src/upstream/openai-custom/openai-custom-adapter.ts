@@ -1,3 +1,4 @@
+import { reusableBody } from '../reusable-body.js';
 import type { ChatRequest } from '../../canonical/index.js';
 import type { InstanceRecord } from '../../config/instance-record.js';
 import { HttpUpstream } from '../http-upstream.js';
@@ -34,7 +35,7 @@ export function createOpenAICompatibleConnection(http: HttpUpstream, apiKey: str
     async stream(request: ChatRequest, options: CallOptions) {
       const body = JSON.stringify(encodeOpenAIUpstreamRequest({ ...request, stream: true }));
       const response = await post('/chat/completions', body, true, options);
-      return decodeOpenAIUpstreamStream(response.body);
+      return decodeOpenAIUpstreamStream(reusableBody(response.body));
     },
     forward(request: ForwardRequest, options: CallOptions) {
       return forwardVia(http, request, jsonHeaders(apiKey, request.stream, { ...extraHeaders, ...request.headers }), options);

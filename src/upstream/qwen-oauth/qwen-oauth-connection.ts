@@ -1,3 +1,4 @@
+import { reusableBody } from '../reusable-body.js';
 import type { Dispatcher } from 'undici';
 import { isGatewayError, type ChatRequest } from '../../canonical/index.js';
 import type { OAuthTokenSource } from '../../credentials/oauth-token-source.js';
@@ -90,7 +91,7 @@ export function createQwenOAuthConnection(options: QwenConnectionOptions): Upstr
     async stream(request: ChatRequest, call: CallOptions) {
       const body = JSON.stringify(encodeOpenAIUpstreamRequest({ ...request, stream: true }));
       const response = await post('/chat/completions', body, true, call);
-      return decodeOpenAIUpstreamStream(response.body);
+      return decodeOpenAIUpstreamStream(reusableBody(response.body));
     },
     forward(request: ForwardRequest, call: CallOptions) {
       return withToken(call.signal, (token, upstream) => forwardVia(upstream, request, headers(token, request.stream, request.headers), call));

@@ -115,6 +115,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     },
   });
   const activeWriter = writer;
+  if (!initial.parsed.generatedUuids) await activeWriter.adopt(initial.parsed.document);
 
   const reloadPools = async (): Promise<void> => {
     try {
@@ -122,6 +123,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       if (!content) return;
       const applied = registry.apply(content.parsed, poolsFile);
       lastWrittenText = content.text;
+      if (!content.parsed.generatedUuids) await activeWriter.adopt(content.parsed.document);
       if (content.parsed.generatedUuids) activeWriter.markDirty();
       logger.info({ served: applied.served, unserved: applied.unserved }, 'provider pools reloaded');
       if (content.parsed.generatedUuids) {

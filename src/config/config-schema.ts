@@ -14,7 +14,7 @@ const durationMs = z.number().int().nonnegative();
  */
 export const configSchema = z
   .object({
-    REQUIRED_API_KEY: z.string().min(1).optional(),
+    REQUIRED_API_KEY: z.string().min(1).max(512, 'expected at most 512 characters').optional(),
     SERVER_PORT: z.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     MODEL_PROVIDER: z.string().min(1).default('openai-custom'),

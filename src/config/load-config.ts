@@ -9,7 +9,7 @@ import { parseJsonc } from './parse-jsonc.js';
 export const ENV_PREFIX = 'POOLGATE_';
 
 /** Keys whose environment value is always a string, even when it looks like a number. */
-const STRING_KEYS = new Set(['REQUIRED_API_KEY', 'HOST', 'MODEL_PROVIDER', 'PROVIDER_POOLS_FILE_PATH', 'SELECTION_STRATEGY', 'LOG_LEVEL']);
+const STRING_KEYS = new Set(['REQUIRED_API_KEY', 'HOST', 'MODEL_PROVIDER', 'PROVIDER_POOLS_FILE_PATH', 'SELECTION_STRATEGY', 'LOG_LEVEL', 'REQUEST_LOG_PATH']);
 
 export interface LoadedConfig {
   config: GatewayConfig;

@@ -18,6 +18,13 @@ function lineAndColumn(text: string, offset: number): string {
  * `//` comment, so a strict JSON.parse would reject a file users copied from it.
  */
 export function parseJsonc(text: string, file: string): unknown {
+  // Most files are plain JSON: the native parser is several times faster than jsonc-parser on
+  // a 10,000-instance pools file, so comments cost only those who write them.
+  try {
+    return JSON.parse(text);
+  } catch {
+    // fall through to the tolerant parser, which also locates the error
+  }
   const errors: ParseError[] = [];
   const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   const firstError = errors[0];

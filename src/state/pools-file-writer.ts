@@ -79,6 +79,20 @@ export class PoolsFileWriter {
     else void this.flush();
   }
 
+  /**
+   * Takes the document just parsed from the file (at start or on a reload) as the one to write
+   * into, so the writer does not parse the same file again.
+   */
+  async adopt(document: Record<string, unknown>): Promise<void> {
+    try {
+      this.writtenStamp = stampOf(await stat(this.options.file));
+      this.document = document;
+    } catch {
+      this.document = undefined;
+      this.writtenStamp = undefined;
+    }
+  }
+
   /** Writes now if anything is pending; resolves when the file is on disk. */
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
@@ -145,9 +159,12 @@ export class PoolsFileWriter {
           text = this.entryText.get(record);
           const instance = typeof record.uuid === 'string' ? registry.instance(record.uuid) : undefined;
           if (instance) {
+            const learnt = instance.pendingFields !== undefined;
             const snapshot = registry.snapshotForWrite(instance, now);
             instance.dirty = false;
-            if (text === undefined || differs(record, snapshot)) {
+            // Learnt fields may already sit on this very object (the registry and the writer can
+            // share the parsed entries), so their arrival alone invalidates the cached text.
+            if (text === undefined || learnt || differs(record, snapshot)) {
               Object.assign(record, snapshot);
               text = undefined;
             }

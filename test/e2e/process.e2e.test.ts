@@ -132,4 +132,31 @@ describe('the poolgate process', () => {
     }
     expect(await readFile(poolsFile, 'utf8')).toBe('{ "openai-custom": [ { "OPENAI_API_KEY": ');
   });
+
+  it('applies a config.json edit without a restart (a new gateway key), and rejects a bad one keeping the last good', async () => {
+    const poolsFile = path.join(dir, 'config-reload-pools.json');
+    await writeFile(poolsFile, JSON.stringify({ 'openai-custom': [openAIInstance(upstream.url, 'c1')] }, null, 2));
+    const config = path.join(dir, 'reload-config.json');
+    await writeFile(config, JSON.stringify({ REQUIRED_API_KEY: 'first-key', PROVIDER_POOLS_FILE_PATH: poolsFile, HEALTH_CHECK_INTERVAL_MS: 0 }));
+    const gateway = await spawnGateway(['--config', config, '--port', '0'], dir);
+    const status = async (key: string) => {
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: ask });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    try {
+      expect(await status('first-key')).toBe(200);
+      await writeFile(config, JSON.stringify({ REQUIRED_API_KEY: 'second-key', PROVIDER_POOLS_FILE_PATH: poolsFile, HEALTH_CHECK_INTERVAL_MS: 0 }));
+      await eventually(async () => (await status('second-key')) === 200);
+      expect(await status('first-key')).toBe(401);
+      await writeFile(config, '{ "REQUIRED_API_KEY": "third-key", "SERVER_PORT": "nope" }');
+      await eventually(() => /config edit rejected/.test(gateway.output()));
+      expect(gateway.output()).toMatch(/SERVER_PORT/);
+      expect(await status('second-key')).toBe(200);
+      expect(await status('third-key')).toBe(401);
+    } finally {
+      gateway.child.kill('SIGTERM');
+      await exitOf(gateway.child);
+    }
+  });
 });

@@ -97,10 +97,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const initial = await readPoolsFile(poolsFile);
   const report = registry.apply(initial.parsed, poolsFile);
   if (report.unserved.length > 0) logger.warn({ pools: report.unserved }, 'pools of provider types not served yet: kept in the file, not used');
-  let lastWrittenText = initial.text;
+  let lastWritten = initial.bytes;
   if (initial.parsed.generatedUuids) {
-    lastWrittenText = `${JSON.stringify(initial.parsed.document, null, 2)}\n`;
-    await writeFileAtomic(poolsFile, lastWrittenText, { fsync: true });
+    lastWritten = Buffer.from(`${JSON.stringify(initial.parsed.document, null, 2)}\n`);
+    await writeFileAtomic(poolsFile, lastWritten, { fsync: true });
     logger.info({ file: poolsFile }, 'generated missing instance uuids and wrote them back');
   }
   writer = new PoolsFileWriter({
@@ -110,8 +110,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     now,
     debounceMs: config.STATS_FLUSH_DEBOUNCE_MS,
     maxWaitMs: config.STATS_FLUSH_MAX_WAIT_MS,
-    onWritten: (text) => {
-      lastWrittenText = text;
+    onWritten: (bytes) => {
+      lastWritten = bytes;
     },
   });
   const activeWriter = writer;
@@ -119,16 +119,16 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
 
   const reloadPools = async (): Promise<void> => {
     try {
-      const content = await readPoolsFile(poolsFile, lastWrittenText);
+      const content = await readPoolsFile(poolsFile, lastWritten);
       if (!content) return;
       const applied = registry.apply(content.parsed, poolsFile);
-      lastWrittenText = content.text;
+      lastWritten = content.bytes;
       if (!content.parsed.generatedUuids) await activeWriter.adopt(content.parsed.document);
       if (content.parsed.generatedUuids) activeWriter.markDirty();
       logger.info({ served: applied.served, unserved: applied.unserved }, 'provider pools reloaded');
       if (content.parsed.generatedUuids) {
-        lastWrittenText = `${JSON.stringify(content.parsed.document, null, 2)}\n`;
-        await writeFileAtomic(poolsFile, lastWrittenText, { fsync: true });
+        lastWritten = Buffer.from(`${JSON.stringify(content.parsed.document, null, 2)}\n`);
+        await writeFileAtomic(poolsFile, lastWritten, { fsync: true });
       }
     } catch (error) {
       const message = error instanceof ConfigError ? error.message : (error as Error).message;

@@ -91,7 +91,7 @@ async function setup(options: { debounceMs?: number; maxWaitMs?: number; now?: (
     now,
     debounceMs: options.debounceMs ?? NEVER,
     maxWaitMs: options.maxWaitMs ?? NEVER,
-    onWritten: (text) => written.push(text),
+    onWritten: (bytes) => written.push(bytes.toString('utf8')),
   });
   writers.push(writer);
   return { file, clock, registry, writer, logger, written };

@@ -12,7 +12,7 @@ import {
   optionalNumber,
   optionalString,
   optionalStringArray,
-} from './expect-field.js';
+} from '../expect-field.js';
 
 /** Top-level fields the canonical model understands; every other field goes to `extensions.anthropic`. */
 const KNOWN_FIELDS = new Set([

@@ -7,7 +7,7 @@ import type {
   ToolResultPart,
   UserContentPart,
 } from '../../canonical/index.js';
-import { expectArray, expectRecord, expectString, fail, isRecord, optionalBoolean, optionalString } from './expect-field.js';
+import { expectArray, expectRecord, expectString, fail, isRecord, optionalBoolean, optionalString } from '../expect-field.js';
 
 /**
  * Anthropic `messages[]` → canonical messages. A user turn's `tool_result` blocks become a canonical

@@ -1,5 +1,5 @@
 import type { ToolChoice, ToolDefinition } from '../../canonical/index.js';
-import { expectArray, expectRecord, expectString, fail, optionalBoolean, optionalString } from './expect-field.js';
+import { expectArray, expectRecord, expectString, fail, optionalBoolean, optionalString } from '../expect-field.js';
 
 export function decodeAnthropicTools(raw: unknown): ToolDefinition[] {
   const list = expectArray(raw, 'tools');

@@ -7,7 +7,8 @@ import type {
   ToolResultPart,
   UserContentPart,
 } from '../../canonical/index.js';
-import { expectArray, expectRecord, expectString, fail, isRecord, optionalString, pick } from './expect-field.js';
+import { expectArray, expectRecord, expectString, fail, isRecord, optionalString } from '../expect-field.js';
+import { pick } from './pick-field.js';
 
 /**
  * Gemini has no tool-call ids, so the gateway makes them up: the id of a call is derived from its

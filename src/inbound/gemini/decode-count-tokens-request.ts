@@ -1,6 +1,7 @@
 import type { ChatRequest } from '../../canonical/index.js';
 import { decodeGeminiRequest } from './decode-generate-content-request.js';
-import { expectRecord, fail, isRecord, pick } from './expect-field.js';
+import { expectRecord, fail, isRecord } from '../expect-field.js';
+import { pick } from './pick-field.js';
 
 /**
  * `:countTokens` body → canonical request: either `{contents}` or

@@ -1,18 +1,7 @@
 import type { ChatRequest, ReasoningSettings, TextPart, ToolChoice, ToolDefinition } from '../../canonical/index.js';
 import { decodeGeminiContents } from './decode-contents.js';
-import {
-  expectArray,
-  expectRecord,
-  expectString,
-  fail,
-  isRecord,
-  optionalBoolean,
-  optionalInteger,
-  optionalNumber,
-  optionalString,
-  optionalStringArray,
-  pick,
-} from './expect-field.js';
+import { expectArray, expectRecord, expectString, fail, isRecord, optionalBoolean, optionalInteger, optionalNumber, optionalString, optionalStringArray } from '../expect-field.js';
+import { pick } from './pick-field.js';
 import { geminiSchemaToJsonSchema } from './gemini-schema-to-json-schema.js';
 
 /** Top-level fields decoded into the canonical model, in both spellings. */

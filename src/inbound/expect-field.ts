@@ -1,8 +1,8 @@
-import { GatewayError } from '../../canonical/index.js';
+import { GatewayError } from '../canonical/index.js';
 
 /**
- * Hand-written field checks for the Gemini request decoder (hot path: no schema library). Google's
- * proto-JSON parser accepts both lowerCamelCase and the snake_case originals, so `pick` reads both.
+ * Hand-written field checks shared by the request decoders: on the hot path a schema library costs
+ * more than the whole translation. Each throws `invalid_request` naming the parameter at fault.
  */
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -11,12 +11,6 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 export function fail(param: string, message: string): never {
   throw GatewayError.invalidRequest(`${param}: ${message}`, param);
-}
-
-/** `obj.camelName`, or `obj.snake_name` when the camel spelling is absent. */
-export function pick(obj: Record<string, unknown>, camel: string, snake: string): unknown {
-  const value = obj[camel];
-  return value === undefined ? obj[snake] : value;
 }
 
 export function expectRecord(value: unknown, param: string): Record<string, unknown> {
@@ -44,9 +38,11 @@ export function optionalNumber(value: unknown, param: string): number | undefine
   return value;
 }
 
-export function optionalInteger(value: unknown, param: string, min: number): number | undefined {
+export function optionalInteger(value: unknown, param: string, min = 0): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) fail(param, `must be an integer >= ${min}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    fail(param, `must be an integer >= ${min}`);
+  }
   return value;
 }
 

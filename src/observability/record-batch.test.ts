@@ -37,13 +37,13 @@ describe('RecordBatch', () => {
   });
 
   it('sends only strings the worker has not seen, and starts the table over past its bound', () => {
-    const batch = new RecordBatch(20_000);
+    const batch = new RecordBatch(60_000);
     batch.add(record('a'));
     batch.take();
     batch.add(record('a'));
     batch.add(record('b'));
     expect(batch.take().newStrings).toEqual(['b']);
-    for (let i = 0; i < 10_001; i++) batch.add(record(`m${i}`));
+    for (let i = 0; i < 50_001; i++) batch.add(record(`m${i}`));
     const big = batch.take();
     expect(big.resetStrings).toBe(false);
     batch.add(record('a'));

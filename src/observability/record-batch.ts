@@ -3,8 +3,8 @@ import type { RequestRecord } from './request-record.js';
 
 export const LOG_WIDTH = LOG_COLUMNS.length;
 
-/** Interned strings kept before the table starts over (model names are client-supplied). */
-const MAX_STRINGS = 10_000;
+/** Interned strings kept before the table starts over: above the largest pools (one name per instance), bounded because model names are client-supplied. */
+const MAX_STRINGS = 50_000;
 
 /** What one flush hands to the worker; `values` is transferred, not copied. */
 export interface EncodedBatch {

@@ -6,7 +6,7 @@ import { parseJsonc } from '../config/parse-jsonc.js';
 import type { PoolRegistry } from '../pool/pool-registry.js';
 
 /** Longest stretch of serialisation work between two yields to the event loop. */
-const SLICE_MS = 3;
+const SLICE_MS = 2;
 
 function stampOf(info: Stats): string {
   return `${info.ino}:${info.size}:${info.mtimeMs}`;
@@ -14,11 +14,6 @@ function stampOf(info: Stats): string {
 
 function indent(text: string, pad: string): string {
   return text.replace(/\n/g, `\n${pad}`);
-}
-
-function differs(record: Record<string, unknown>, snapshot: Record<string, unknown>): boolean {
-  for (const key in snapshot) if (record[key] !== snapshot[key]) return true;
-  return false;
 }
 
 export interface PoolsFileWriterOptions {
@@ -42,7 +37,6 @@ export class PoolsFileWriter {
   private firstDirtyAt = 0;
   private document: Record<string, unknown> | undefined;
   private writtenStamp: string | undefined;
-  private readonly entryText = new WeakMap<object, string>();
   private lastChangeAt = 0;
   private pending = false;
   private running: Promise<void> | undefined;
@@ -134,8 +128,7 @@ export class PoolsFileWriter {
 
   /**
    * Serialises the document exactly as `JSON.stringify(document, null, 2)` would, but entry by
-   * entry: an entry whose fields did not change reuses its text from the last write, and the
-   * work yields to the event loop every few milliseconds, so no single turn blocks for long.
+   * entry, yielding to the event loop every few milliseconds, so no single turn blocks for long.
    */
   private async serialise(document: Record<string, unknown>, now: number): Promise<Buffer> {
     const { registry } = this.options;
@@ -159,28 +152,19 @@ export class PoolsFileWriter {
         let text: string | undefined;
         if (entry !== null && typeof entry === 'object') {
           const record = entry as Record<string, unknown>;
-          text = this.entryText.get(record);
           const instance = typeof record.uuid === 'string' ? registry.instance(record.uuid) : undefined;
           if (instance) {
-            const learnt = instance.pendingFields !== undefined;
-            const snapshot = registry.snapshotForWrite(instance, now);
+            Object.assign(record, registry.snapshotForWrite(instance, now));
             instance.dirty = false;
-            // Learnt fields may already sit on this very object (the registry and the writer can
-            // share the parsed entries), so their arrival alone invalidates the cached text.
-            if (text === undefined || learnt || differs(record, snapshot)) {
-              Object.assign(record, snapshot);
-              text = undefined;
-            }
           }
-          if (text === undefined) {
-            text = indent(JSON.stringify(record, null, 2), '    ');
-            this.entryText.set(record, text);
-          }
+          // Not cached between writes: under load nearly every entry changes, and keeping
+          // 10,000 texts alive made the young-generation GCs copy them (15-20 ms pauses).
+          text = indent(JSON.stringify(record, null, 2), '    ');
         } else {
           text = JSON.stringify(entry) ?? 'null';
         }
         pieces.push(`${i === 0 ? '' : ','}\n    ${text}`);
-        if ((i & 15) === 15 && performance.now() - sliceStart > SLICE_MS) {
+        if ((i & 7) === 7 && performance.now() - sliceStart > SLICE_MS) {
           encoded.push(Buffer.from(pieces.join('')));
           pieces = [];
           await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,3 +1,4 @@
+import { decodeFunctionDefinition } from '../openai/decode-function-definition.js';
 import type { ChatRequest, ReasoningSettings, ResponseFormat, ToolChoice, ToolDefinition } from '../../canonical/index.js';
 import { GatewayError } from '../../canonical/index.js';
 import {
@@ -110,15 +111,7 @@ function decodeTools(value: unknown): ToolDefinition[] | undefined {
         `${path}.type`,
       );
     }
-    const definition: ToolDefinition = {
-      name: expectNonEmptyString(tool.name, `${path}.name`),
-      inputSchema: optionalObject(tool.parameters, `${path}.parameters`) ?? { type: 'object', properties: {} },
-    };
-    const description = optionalString(tool.description, `${path}.description`);
-    if (description !== undefined) definition.description = description;
-    const strict = optionalBoolean(tool.strict, `${path}.strict`);
-    if (strict !== undefined) definition.strict = strict;
-    return definition;
+    return decodeFunctionDefinition(tool, path);
   });
 }
 

@@ -1,3 +1,4 @@
+import { decodeFunctionDefinition } from './decode-function-definition.js';
 import type { ChatRequest, ReasoningSettings, ResponseFormat, ToolChoice, ToolDefinition } from '../../canonical/index.js';
 import { GatewayError } from '../../canonical/index.js';
 import { decodeOpenAIChatMessages } from './decode-chat-messages.js';
@@ -124,19 +125,6 @@ function decodeTools(root: JsonObject): ToolDefinition[] | undefined {
     return raw.map((value, i) => decodeFunctionDefinition(value, `functions[${i}]`));
   }
   return undefined;
-}
-
-function decodeFunctionDefinition(value: unknown, path: string): ToolDefinition {
-  const fn = expectObject(value, path);
-  const definition: ToolDefinition = {
-    name: expectNonEmptyString(fn.name, `${path}.name`),
-    inputSchema: optionalObject(fn.parameters, `${path}.parameters`) ?? { type: 'object', properties: {} },
-  };
-  const description = optionalString(fn.description, `${path}.description`);
-  if (description !== undefined) definition.description = description;
-  const strict = optionalBoolean(fn.strict, `${path}.strict`);
-  if (strict !== undefined) definition.strict = strict;
-  return definition;
 }
 
 function decodeToolChoice(root: JsonObject): ToolChoice | undefined {

@@ -12,15 +12,20 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limitBytes) {
+        // Stop keeping the body but let it drain, so the client still receives its 413 (a
+        // destroyed socket would only show as a reset); Node closes the connection afterwards.
+        req.off('data', onData);
+        chunks.length = 0;
+        req.resume();
         reject(new GatewayError('request_too_large', `request body exceeds the limit of ${limitBytes} bytes`, { origin: 'client' }));
-        req.destroy();
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
     req.on('error', (error) => reject(new GatewayError('client_closed', `reading the request failed: ${error.message}`, { origin: 'client' })));
   });

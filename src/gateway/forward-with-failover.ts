@@ -56,7 +56,7 @@ export async function forwardWithFailover(options: ForwardOptions): Promise<void
   try {
     if (!stream) {
       // Flat [name, value, ...] headers: Node's cheapest writeHead form.
-      res.writeHead(value.status, ['content-type', value.headers['content-type'] ?? 'application/json', 'x-poolgate-instance', lease.instance.name]);
+      res.writeHead(value.status, ['content-type', value.contentType ?? 'application/json', 'x-poolgate-instance', lease.instance.name]);
       res.end(value.head ?? '');
       return;
     }

@@ -33,6 +33,9 @@ export interface ChatBody {
   model: unknown;
 }
 
+/** Shared by every request that passes no client headers on; never written to. */
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 export async function serveChat(req: IncomingMessage, res: ServerResponse, rc: RequestContext, chat: ChatBody, endpoint: ChatEndpoint): Promise<void> {
   const ctx = rc.gateway;
   const { raw: body, parsed, model } = chat;
@@ -44,10 +47,13 @@ export async function serveChat(req: IncomingMessage, res: ServerResponse, rc: R
   if (target.adapter.wireFormat === endpoint.wireFormat && endpoint.forwardPath) {
     // The fast path skips the full decoder, so check here what the upstream would reject unclearly.
     if (!Array.isArray(parsed.messages) || parsed.messages.length === 0) throw GatewayError.invalidRequest('messages: expected a non-empty array', 'messages');
-    const headers: Record<string, string> = {};
-    for (const name of endpoint.passHeaders ?? []) {
-      const value = req.headers[name];
-      if (typeof value === 'string') headers[name] = value;
+    let headers = NO_HEADERS;
+    if (endpoint.passHeaders) {
+      headers = {};
+      for (const name of endpoint.passHeaders) {
+        const value = req.headers[name];
+        if (typeof value === 'string') headers[name] = value;
+      }
     }
     await forwardWithFailover({
       ctx,

@@ -14,14 +14,22 @@ describe('ApiKeyCheck', () => {
     }
   });
 
-  it('handles multi-byte keys by bytes', () => {
+  it('compares multi-byte keys whole', () => {
     const unicode = new ApiKeyCheck('clé-🔑');
     expect(unicode.matches('clé-🔑')).toBe(true);
     expect(unicode.matches('cle-🔑')).toBe(false);
   });
 
-  it('refuses a configured key it could not compare whole', () => {
-    expect(() => new ApiKeyCheck('k'.repeat(513))).toThrow(/longer than 512/);
+  it('compares long keys whole and refuses an empty one', () => {
+    const long = new ApiKeyCheck(`${'k'.repeat(2000)}z`);
+    expect(long.matches(`${'k'.repeat(2000)}z`)).toBe(true);
+    expect(long.matches(`${'k'.repeat(2000)}y`)).toBe(false);
+    expect(long.matches('k'.repeat(2001))).toBe(false);
+    expect(() => new ApiKeyCheck('')).toThrow(/must not be empty/);
+  });
+
+  it('does not accept a candidate that repeats the key', () => {
+    expect(check.matches('pg-secret-keypg-secret-key')).toBe(false);
   });
 });
 

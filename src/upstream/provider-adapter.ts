@@ -22,14 +22,20 @@ export interface AdapterDeps {
   persistFields(uuid: string, fields: Record<string, unknown>): void;
 }
 
+/** Told once when the client goes away. */
+export interface CancelListener {
+  onClientCancel(): void;
+}
+
 export interface CallOptions {
   /** Aborted when the client goes away or the gateway gives up on this attempt. */
   readonly signal: AbortSignal;
   /**
-   * A cheaper alternative to listening on `signal` (which may be created only when read):
-   * registers a callback for when the client goes away and returns its remover.
+   * A cheaper alternative to listening on `signal` (which may be created only when read): no
+   * AbortController, no closure. A listener added after the client left is told at once.
    */
-  onCancel?(listener: () => void): () => void;
+  addCancelListener?(listener: CancelListener): void;
+  removeCancelListener?(listener: CancelListener): void;
 }
 
 /** A same-protocol request forwarded byte for byte (model possibly rewritten). */
@@ -44,10 +50,10 @@ export interface ForwardRequest {
 
 /** A successful (2xx) upstream answer whose body goes back to the client untouched. */
 export interface ForwardResponse {
-  status: number;
-  headers: Record<string, string>;
+  readonly status: number;
+  readonly contentType: string | undefined;
   /** The whole body (non-stream) or its first chunk (stream; null when empty). */
-  head: Buffer | null;
+  readonly head: Buffer | null;
   /** Stream: writes `head` and the rest of the body into `res` as it arrives. */
   pipeRest(res: ServerResponse): Promise<PipeResult>;
 }

@@ -21,8 +21,16 @@ function jsonHeaders(apiKey: string, stream: boolean, extra?: Record<string, str
   };
 }
 
+function hasEntries(headers: Record<string, string>): boolean {
+  for (const _ in headers) return true;
+  return false;
+}
+
 /** An OpenAI-compatible upstream: `OPENAI_BASE_URL` (including `/v1`) and `OPENAI_API_KEY`. */
 export function createOpenAICompatibleConnection(http: HttpUpstream, apiKey: string, extraHeaders?: Record<string, string>): UpstreamConnection {
+  // Built once: OpenAI clients pass no headers through, so most forwards reuse these as they are.
+  const forwardStream = jsonHeaders(apiKey, true, extraHeaders);
+  const forwardPlain = jsonHeaders(apiKey, false, extraHeaders);
   const post = (path: string, body: string | Buffer, stream: boolean, options: CallOptions, headers?: Record<string, string>) =>
     http.request({ method: 'POST', path, headers: jsonHeaders(apiKey, stream, { ...extraHeaders, ...headers }), body, signal: options.signal });
 
@@ -38,7 +46,10 @@ export function createOpenAICompatibleConnection(http: HttpUpstream, apiKey: str
       return decodeOpenAIUpstreamStream(reusableBody(response.body));
     },
     forward(request: ForwardRequest, options: CallOptions) {
-      return forwardVia(http, request, jsonHeaders(apiKey, request.stream, { ...extraHeaders, ...request.headers }), options);
+      const headers = hasEntries(request.headers)
+        ? jsonHeaders(apiKey, request.stream, { ...extraHeaders, ...request.headers })
+        : request.stream ? forwardStream : forwardPlain;
+      return forwardVia(http, request, headers, options);
     },
     async probe(model: string, options: CallOptions) {
       const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1, stream: false });

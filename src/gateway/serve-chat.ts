@@ -5,6 +5,7 @@ import { forwardWithFailover } from './forward-with-failover.js';
 import { resolveTarget } from './resolve-target.js';
 import { serveCanonical } from './serve-canonical.js';
 import { sessionKeyOf } from './session-key.js';
+import type { ChatBody } from './chat-body.js';
 
 /** How one client protocol's chat endpoint plugs into the shared request path. */
 export interface ChatEndpoint {
@@ -22,31 +23,25 @@ export interface ChatEndpoint {
   opening(body: Record<string, unknown>): unknown;
 }
 
-/**
- * One chat request from any protocol: route it to a pool, then either forward it untouched (same
- * protocol on both sides) or decode it to the canonical model and encode the answer back.
- */
-export interface ChatBody {
-  raw: Buffer;
-  parsed: Record<string, unknown>;
-  /** The model as the client named it (from the body, or the URL for Gemini). */
-  model: unknown;
-}
 
 /** Shared by every request that passes no client headers on; never written to. */
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
+/**
+ * One chat request from any protocol: route it to a pool, then either forward it untouched (same
+ * protocol on both sides) or decode it to the canonical model and encode the answer back.
+ */
 export async function serveChat(req: IncomingMessage, res: ServerResponse, rc: RequestContext, chat: ChatBody, endpoint: ChatEndpoint): Promise<void> {
   const ctx = rc.gateway;
-  const { raw: body, parsed, model } = chat;
+  const model = chat.model;
   if (typeof model !== 'string' || model === '') throw GatewayError.invalidRequest('model: expected a non-empty string', 'model');
   const header = req.headers['model-provider'];
   const target = resolveTarget(ctx, rc.pathPool, typeof header === 'string' ? header : undefined, model);
-  const sessionKey = ctx.config().SESSION_AFFINITY ? sessionKeyOf(req.headers, endpoint.opening(parsed)) : undefined;
+  const sessionKey = ctx.config().SESSION_AFFINITY ? sessionKeyOf(req.headers, endpoint.opening(chat.parsed)) : undefined;
 
   if (target.adapter.wireFormat === endpoint.wireFormat && endpoint.forwardPath) {
     // The fast path skips the full decoder, so check here what the upstream would reject unclearly.
-    if (!Array.isArray(parsed.messages) || parsed.messages.length === 0) throw GatewayError.invalidRequest('messages: expected a non-empty array', 'messages');
+    if (!chat.hasMessages) throw GatewayError.invalidRequest('messages: expected a non-empty array', 'messages');
     let headers = NO_HEADERS;
     if (endpoint.passHeaders) {
       headers = {};
@@ -62,15 +57,15 @@ export async function serveChat(req: IncomingMessage, res: ServerResponse, rc: R
       record: rc.record,
       target,
       path: endpoint.forwardPath,
-      body: target.model === model ? body : JSON.stringify({ ...parsed, model: target.model }),
-      stream: parsed.stream === true,
+      body: target.model === model ? chat.raw : JSON.stringify({ ...chat.parsed, model: target.model }),
+      stream: chat.stream,
       headers,
       sessionKey,
       encodeStreamError: endpoint.encodeStreamError,
     });
     return;
   }
-  const request = { ...endpoint.decode(parsed), model: target.model };
+  const request = { ...endpoint.decode(chat.parsed), model: target.model };
   await serveCanonical({
     ctx,
     res,

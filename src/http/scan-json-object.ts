@@ -60,29 +60,25 @@ function skipWhitespace(text: Uint8Array, pos: number): number {
 function skipString(text: Uint8Array, pos: number): number {
   const length = text.length;
   pos++;
-  for (;;) {
-    // The closing quote found natively; the bytes before it are then checked for escapes and
-    // control characters in one tight loop.
-    const quote = text.indexOf(QUOTE, pos);
-    if (quote === -1) return -1;
-    while (pos < quote) {
-      const byte = text[pos]!;
-      if (byte === BACKSLASH) break;
-      if (byte < 0x20) return -1;
-      pos++;
-    }
-    if (pos === quote) return quote + 1;
-    // An escape before the quote: it may escape that very quote.
-    const escaped = text[pos + 1];
-    if (escaped === 0x75) {
-      if (pos + 5 >= length || !isHex(text[pos + 2]!) || !isHex(text[pos + 3]!) || !isHex(text[pos + 4]!) || !isHex(text[pos + 5]!)) return -1;
-      pos += 6;
+  while (pos < length) {
+    const byte = text[pos]!;
+    if (byte === QUOTE) return pos + 1;
+    if (byte === BACKSLASH) {
+      const escaped = text[pos + 1];
+      if (escaped === 0x75) {
+        if (pos + 5 >= length || !isHex(text[pos + 2]!) || !isHex(text[pos + 3]!) || !isHex(text[pos + 4]!) || !isHex(text[pos + 5]!)) return -1;
+        pos += 6;
+        continue;
+      }
+      // " \ / b f n r t
+      if (escaped !== QUOTE && escaped !== BACKSLASH && escaped !== 0x2f && escaped !== 0x62 && escaped !== 0x66 && escaped !== 0x6e && escaped !== 0x72 && escaped !== 0x74) return -1;
+      pos += 2;
       continue;
     }
-    // " \ / b f n r t
-    if (escaped !== QUOTE && escaped !== BACKSLASH && escaped !== 0x2f && escaped !== 0x62 && escaped !== 0x66 && escaped !== 0x6e && escaped !== 0x72 && escaped !== 0x74) return -1;
-    pos += 2;
+    if (byte < 0x20) return -1;
+    pos++;
   }
+  return -1;
 }
 
 /** Position after the number that starts at `pos`, or -1. */

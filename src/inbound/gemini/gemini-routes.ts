@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError } from '../../canonical/index.js';
 import { listModelIds } from '../../gateway/list-models.js';
 import { resolveTarget } from '../../gateway/resolve-target.js';
+import { ChatBody } from '../../gateway/chat-body.js';
 import { serveChat, type ChatEndpoint } from '../../gateway/serve-chat.js';
 import { MAX_BODY_BYTES } from '../../http/max-body-bytes.js';
 import { parseJsonBody } from '../../http/parse-json-body.js';
@@ -52,7 +53,7 @@ async function handleModelAction(req: IncomingMessage, res: ServerResponse, rc: 
   }
   // Without alt=sse Google streams a JSON array; every SDK asks for SSE, which is what we serve.
   const stream = action === 'streamGenerateContent';
-  await serveChat(req, res, rc, { raw: body, parsed, model }, endpoint(model, stream));
+  await serveChat(req, res, rc, ChatBody.of(body, parsed, model), endpoint(model, stream));
 }
 
 export const geminiRoutes: Route[] = [

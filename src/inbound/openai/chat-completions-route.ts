@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ChatBody } from '../../gateway/chat-body.js';
 import { serveChat, type ChatEndpoint } from '../../gateway/serve-chat.js';
 import { MAX_BODY_BYTES } from '../../http/max-body-bytes.js';
-import { parseJsonBody } from '../../http/parse-json-body.js';
 import { readBody } from '../../http/read-body.js';
 import type { RequestContext } from '../../http/request-context.js';
 import { decodeOpenAIChatRequest } from './decode-chat-request.js';
@@ -32,6 +32,5 @@ const chatCompletions: ChatEndpoint = {
 /** POST /v1/chat/completions */
 export async function handleChatCompletions(req: IncomingMessage, res: ServerResponse, rc: RequestContext): Promise<void> {
   const body = await readBody(req, MAX_BODY_BYTES);
-  const parsed = parseJsonBody(body);
-  await serveChat(req, res, rc, { raw: body, parsed, model: parsed.model }, chatCompletions);
+  await serveChat(req, res, rc, ChatBody.read(body), chatCompletions);
 }

@@ -1,3 +1,4 @@
+import { decodePathSegment } from '../http/decode-path-segment.js';
 import { GatewayError } from '../canonical/index.js';
 import type { Route } from '../http/route.js';
 import { sendJson } from '../http/send-response.js';
@@ -92,12 +93,8 @@ export const adminRoutes: Route[] = [
     handle: async (req, res, rc) => {
       req.resume();
       const raw = RESET_PATH.exec(rc.path)?.[1] ?? '';
-      let uuid = raw;
-      try {
-        uuid = decodeURIComponent(raw);
-      } catch {
-        // Not valid percent-encoding: looked up as it came, which finds nothing.
-      }
+      // Not valid percent-encoding: looked up as it came, which finds nothing.
+      const uuid = decodePathSegment(raw) ?? raw;
       const instance = rc.gateway.registry.instance(uuid);
       if (!instance) throw new GatewayError('not_found', `no instance with uuid ${uuid}`, { origin: 'client' });
       resetInstance(instance);

@@ -4,6 +4,7 @@ import type { GatewayContext } from '../gateway/gateway-context.js';
 import type { RequestObserver, RequestRecord } from '../observability/request-record.js';
 import { extractApiKey, type ApiKeyCheck } from './api-key-auth.js';
 import { ClientCancellation } from './client-cancellation.js';
+import { decodePathSegment } from './decode-path-segment.js';
 import type { RequestContext } from './request-context.js';
 import type { Route } from './route.js';
 import { sendEncodedError } from './send-response.js';
@@ -18,15 +19,34 @@ export interface ServerOptions {
   observers?: readonly RequestObserver[];
 }
 
-/** `/openai-custom-eu/v1/chat/completions` → pool `openai-custom-eu`, path `/v1/chat/completions`. */
-function splitPoolPrefix(path: string): { pool: string | undefined; path: string } {
-  if (path.startsWith('/v1/') || path.startsWith('/v1beta/') || path === '/health') return { pool: undefined, path };
+/** Whether a path is a pool-prefixed API path, `/openai-custom-eu/v1/chat/completions`: returns where the API path starts, or 0. */
+function poolPrefixEnd(path: string): number {
+  if (path.startsWith('/v1/') || path.startsWith('/v1beta/') || path === '/health') return 0;
   const second = path.indexOf('/', 1);
-  if (second > 1) {
-    const rest = path.slice(second);
-    if (rest.startsWith('/v1/') || rest.startsWith('/v1beta/') || rest === '/v1' ) return { pool: decodeURIComponent(path.slice(1, second)), path: rest };
-  }
-  return { pool: undefined, path };
+  if (second > 1 && (path.startsWith('/v1/', second) || path.startsWith('/v1beta/', second) || path.length === second + 3 && path.endsWith('/v1'))) return second;
+  return 0;
+}
+
+/** What one request did, every field present from the start so that all records share one shape. */
+class LiveRequestRecord implements RequestRecord {
+  pool: string | undefined = undefined;
+  instance: string | undefined = undefined;
+  model: string | undefined = undefined;
+  stream: boolean | undefined = undefined;
+  fastPath: boolean | undefined = undefined;
+  attempts = 0;
+  status = 0;
+  errorCode: string | undefined = undefined;
+  firstByteMs: number | undefined = undefined;
+  durationMs = 0;
+  clientAborted = false;
+
+  constructor(
+    readonly startedAt: number,
+    readonly method: string,
+    readonly route: string,
+    readonly protocol: string,
+  ) {}
 }
 
 /**
@@ -67,7 +87,8 @@ export function createGatewayServer(options: ServerOptions): Server {
   const observers = options.observers ?? [];
   /** One 'close' listener per request does both jobs: cancel work for a client that left, and report. */
   const watchClose = (record: RequestRecord, res: ServerResponse, cancellation: ClientCancellation): void => {
-    res.once('close', () => {
+    // 'close' comes once per response: `on` spares the once-wrapper.
+    res.on('close', () => {
       const finished = res.writableFinished;
       if (!finished) cancellation.cancel();
       if (observers.length === 0) return;
@@ -83,34 +104,22 @@ export function createGatewayServer(options: ServerOptions): Server {
     const q = url.indexOf('?');
     const rawPath = q === -1 ? url : url.slice(0, q);
     const search = q === -1 ? '' : url.slice(q);
-    const { pool, path } = splitPoolPrefix(rawPath);
-    const route = find(req.method ?? 'GET', path);
-    const record: RequestRecord = {
-      startedAt: Date.now(),
-      method: req.method ?? 'GET',
-      route: route ? path : 'unmatched',
-      protocol: route?.protocol ?? 'none',
-      attempts: 0,
-      status: 0,
-      durationMs: 0,
-      clientAborted: false,
-    };
+    const prefixEnd = poolPrefixEnd(rawPath);
+    // A prefix with broken percent-encoding is looked up as it came, which finds no pool (a 404).
+    const pool = prefixEnd === 0 ? undefined : (decodePathSegment(rawPath.slice(1, prefixEnd)) ?? rawPath.slice(1, prefixEnd));
+    const path = prefixEnd === 0 ? rawPath : rawPath.slice(prefixEnd);
+    const method = req.method ?? 'GET';
+    const route = find(method, path);
+    const record = new LiveRequestRecord(Date.now(), method, route ? path : 'unmatched', route?.protocol ?? 'none');
     const cancellation = new ClientCancellation();
     watchClose(record, res, cancellation);
-    if (!route) {
-      req.resume();
-      sendEncodedError(res, options.fallbackEncodeError(new GatewayError('not_found', `no route for ${req.method} ${rawPath}`, { origin: 'client' })));
-      return;
-    }
-    if (!route.public && !options.apiKey().matches(extractApiKey(req.headers, search))) {
-      req.resume();
-      sendEncodedError(
-        res,
-        route.encodeError(new GatewayError('authentication', 'missing or invalid gateway API key', { origin: 'client', status: 401, retryable: false })),
-      );
-      return;
-    }
+    // Everything that can fail is inside the try: an error escaping it would be an unhandled
+    // rejection, which ends the process.
     try {
+      if (!route) throw new GatewayError('not_found', `no route for ${method} ${rawPath}`, { origin: 'client' });
+      if (!route.public && !options.apiKey().matches(extractApiKey(req.headers, search))) {
+        throw new GatewayError('authentication', 'missing or invalid gateway API key', { origin: 'client', status: 401, retryable: false });
+      }
       await route.handle(req, res, new LiveRequestContext(options.gateway, pool, path, search, cancellation, record));
     } catch (thrown) {
       const error = toGatewayError(thrown);
@@ -120,7 +129,9 @@ export function createGatewayServer(options: ServerOptions): Server {
         return;
       }
       if (error.code === 'internal') options.gateway.logger.error({ err: thrown }, 'request failed');
-      sendEncodedError(res, route.encodeError(error));
+      // A body not read yet is drained, so the connection stays usable for the next request.
+      req.resume();
+      sendEncodedError(res, (route ? route.encodeError : options.fallbackEncodeError)(error));
     }
   };
 

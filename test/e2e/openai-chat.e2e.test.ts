@@ -120,4 +120,26 @@ describe('OpenAI Chat Completions through poolgate (openai SDK)', () => {
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ error: { message: expect.stringContaining('/v1/nope') } });
   });
+
+  it('answers a pool prefix with broken percent-encoding with a 404 and keeps serving', async () => {
+    const response = await fetch(`${gateway.url}/%E0%A4/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: { message: expect.stringContaining('no served pool named "%E0%A4"') } });
+    const after = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'still there?' }] });
+    expect(after.choices[0]?.message.content).toBeTruthy();
+  });
+
+  it('also rejects a Gemini model path with broken percent-encoding as a 400', async () => {
+    const response = await fetch(`${gateway.url}/v1beta/models/gem%zz:generateContent`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': TEST_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { status: 'INVALID_ARGUMENT', message: expect.stringContaining('percent-encoding') } });
+  });
 });

@@ -3,6 +3,7 @@ import { GatewayError } from '../../canonical/index.js';
 import { listModelIds } from '../../gateway/list-models.js';
 import { resolveTarget } from '../../gateway/resolve-target.js';
 import { ChatBody } from '../../gateway/chat-body.js';
+import { decodePathSegment } from '../../http/decode-path-segment.js';
 import { serveChat, type ChatEndpoint } from '../../gateway/serve-chat.js';
 import { MAX_BODY_BYTES } from '../../http/max-body-bytes.js';
 import { parseJsonBody } from '../../http/parse-json-body.js';
@@ -25,7 +26,9 @@ const MODEL_ACTION = /^\/v1(?:beta)?\/models\/(.+):(generateContent|streamGenera
 function modelAndAction(rc: RequestContext): { model: string; action: string } {
   const match = MODEL_ACTION.exec(rc.path);
   if (!match) throw new GatewayError('not_found', `no route for ${rc.path}`, { origin: 'client' });
-  return { model: modelFromGeminiPath(decodeURIComponent(match[1]!)), action: match[2]! };
+  const model = decodePathSegment(match[1]!);
+  if (model === undefined) throw GatewayError.invalidRequest(`model in the path is not valid percent-encoding: ${match[1]}`, 'model');
+  return { model: modelFromGeminiPath(model), action: match[2]! };
 }
 
 function endpoint(modelFromPath: string, stream: boolean): ChatEndpoint {

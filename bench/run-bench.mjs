@@ -68,8 +68,8 @@ const quick = cli.quick || process.env.BENCH_QUICK === '1';
 const cfg = {
   quick,
   durationS: num(cli.duration ?? process.env.BENCH_DURATION, quick ? 2 : 4),
-  rounds: num(cli.rounds ?? process.env.BENCH_ROUNDS, quick ? 1 : 3),
-  warmupS: num(cli.warmup ?? process.env.BENCH_WARMUP, quick ? 0.5 : 1),
+  rounds: num(cli.rounds ?? process.env.BENCH_ROUNDS, quick ? 1 : 5),
+  warmupS: num(cli.warmup ?? process.env.BENCH_WARMUP, quick ? 0.5 : 2),
   ttfbN: num(process.env.BENCH_TTFB_N, quick ? 60 : 240),
   streamChunks: num(process.env.BENCH_STREAM_CHUNKS, 20),
   largePool: num(process.env.BENCH_POOL_SIZE, 10_000),

@@ -23,7 +23,6 @@ export interface ChatEndpoint {
   opening(body: Record<string, unknown>): unknown;
 }
 
-
 /** Shared by every request that passes no client headers on; never written to. */
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 

@@ -53,7 +53,7 @@ export class HttpUpstream implements ExchangeTarget {
         bodyTimeout: request.timeouts?.betweenChunksMs ?? this.timeouts.betweenChunksMs,
       });
     } catch (error) {
-      throw mapTransportError(error, request.signal, `${request.method} ${this.origin}${this.basePath}${request.path}`);
+      throw mapTransportError(error, request.signal, this.describe(request.method, request.path));
     }
     if (response.statusCode >= 200 && response.statusCode < 300) return response;
     let text = '';

@@ -89,15 +89,12 @@ export class RawExchange implements Dispatcher.DispatchHandler, ForwardResponse,
     this.listen();
   }
 
-  /** Stops the upstream call (the client left, or the gateway gave up). */
-  abort(reason: Error): void {
-    if (this.abortUpstream) this.abortUpstream(reason);
-    else this.pendingAbort = reason;
-  }
-
+  /** The client left: stop the upstream call now, or as soon as undici hands over its abort. */
   onClientCancel(): void {
     this.aborted = true;
-    this.abort(new Error('the client closed the request'));
+    const reason = new Error('the client closed the request');
+    if (this.abortUpstream) this.abortUpstream(reason);
+    else this.pendingAbort = reason;
   }
 
   onConnect(abort: (reason?: Error) => void): void {

@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBodyText } from './read-body-text.js';
 
 /**
  * Google Code Assist (`cloudcode-pa` v1internal, protocols.md §4) on 127.0.0.1: bearer-checked
@@ -56,15 +57,6 @@ type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
@@ -214,7 +206,7 @@ export async function startCodeAssistMock(options: CodeAssistMockOptions = {}): 
   const server = createServer((request, response) => {
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-      const text = await readBody(request);
+      const text = await readBodyText(request);
       let body: unknown;
       try {
         body = text === '' ? undefined : JSON.parse(text);

@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBodyText } from './read-body-text.js';
 
 /**
  * A Google OAuth2 token endpoint (protocols.md §4.7) on 127.0.0.1: `POST /token` with a
@@ -36,15 +37,6 @@ export interface GoogleOAuthMock {
   close(): Promise<void>;
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
 function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   response.end(JSON.stringify(body));
@@ -64,7 +56,7 @@ export async function startGoogleOAuthMock(options: GoogleOAuthMockOptions): Pro
         send(response, 404, { error: 'not_found' });
         return;
       }
-      const form = Object.fromEntries(new URLSearchParams(await readBody(request)));
+      const form = Object.fromEntries(new URLSearchParams(await readBodyText(request)));
       requests.push(form);
       refreshCount++;
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));

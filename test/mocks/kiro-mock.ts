@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { readBodyText } from './read-body-text.js';
 
 /**
  * A faithful local stand-in for the three Kiro services (protocols.md §5), on 127.0.0.1:
@@ -79,12 +80,6 @@ export function kiroExceptionFrame(exceptionType: string, message: string): Uint
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 function sendJson(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
   const text = JSON.stringify(body);
@@ -253,7 +248,7 @@ export async function startKiroMock(): Promise<KiroMock> {
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const text = req.method === 'POST' ? await readBody(req) : '';
+    const text = req.method === 'POST' ? await readBodyText(req) : '';
     let body: unknown = undefined;
     try {
       body = text ? JSON.parse(text) : undefined;

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InstanceRecord } from '../../config/instance-record.js';
+// The mock upstream's seeded PRNG, so property runs draw the same sequence on every run.
+import { mulberry32 } from '../../mock-upstream/mulberry32.js';
 import type { UpstreamConnection } from '../../upstream/provider-adapter.js';
 import { PoolInstance } from '../pool-instance.js';
 import { createSelector } from './create-selector.js';
@@ -16,17 +18,6 @@ const MODEL = 'gpt-4o';
 const CONNECTION = {} as UpstreamConnection;
 /** fast-check runs are reproducible: a failure reports the same counterexample on every run. */
 const FC = { seed: 20240611, numRuns: 100 } as const;
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function instance(index: number, fields: Partial<InstanceRecord> = {}, connection: UpstreamConnection | undefined = CONNECTION): PoolInstance {
   const record: InstanceRecord = { uuid: `i-${index}`, ...fields };

@@ -1,5 +1,6 @@
-import { GatewayError, isGatewayError, type StreamEvent } from '../../canonical/index.js';
+import { GatewayError, type StreamEvent } from '../../canonical/index.js';
 import { readSseEvents } from '../read-sse-events.js';
+import { upstreamStreamFailure } from '../stream-failure.js';
 import { decodeAnthropicStreamError } from './decode-anthropic-error.js';
 import { completeUsage, decodeAnthropicStopReason, decodeAnthropicUsage } from './decode-messages-response.js';
 
@@ -132,7 +133,7 @@ export async function* decodeAnthropicUpstreamStream(
       }
     }
   } catch (error) {
-    yield { type: 'error', error: streamFailure(error) };
+    yield { type: 'error', error: upstreamStreamFailure(error, 'Anthropic') };
     return;
   }
   yield {
@@ -217,17 +218,4 @@ function blockDelta(index: number, kind: BlockKind, delta: Json): StreamEvent | 
 
 function endOf(kind: BlockKind, index: number): StreamEvent {
   return kind === 'text' ? { type: 'text-end', index } : kind === 'reasoning' ? { type: 'reasoning-end', index } : { type: 'tool-call-end', index };
-}
-
-/** A body that fails while being read: a timeout, our own abort, or a broken connection. */
-function streamFailure(error: unknown): GatewayError {
-  if (isGatewayError(error)) return error;
-  const name = error instanceof Error ? error.name : '';
-  const code = (error as { code?: unknown } | null)?.code;
-  const detail = error instanceof Error ? error.message : String(error);
-  if (name === 'TimeoutError' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return new GatewayError('upstream_timeout', `Anthropic upstream stream timed out: ${detail}`, { cause: error });
-  }
-  if (name === 'AbortError') return new GatewayError('client_closed', 'The stream was aborted.', { origin: 'client', cause: error });
-  return new GatewayError('stream_interrupted', `Anthropic upstream stream failed: ${detail}`, { cause: error });
 }

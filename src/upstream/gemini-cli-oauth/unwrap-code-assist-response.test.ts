@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { collect } from '../../../test/fixtures/async-iterables.js';
 import type { StreamEvent } from '../../canonical/index.js';
 import { decodeGeminiUpstreamStream } from '../gemini/decode-generate-content-stream.js';
 import { unwrapCodeAssistResponse, unwrapCodeAssistStream } from './unwrap-code-assist-response.js';
 
 async function* bytes(...chunks: string[]): AsyncGenerator<Uint8Array> {
   for (const chunk of chunks) yield new TextEncoder().encode(chunk);
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
 }
 
 describe('unwrapCodeAssistResponse', () => {

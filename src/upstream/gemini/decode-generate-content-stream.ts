@@ -1,5 +1,6 @@
-import { GatewayError, isGatewayError, type FinishReason, type StreamEvent, type Usage } from '../../canonical/index.js';
+import { GatewayError, type FinishReason, type StreamEvent, type Usage } from '../../canonical/index.js';
 import { readSseEvents } from '../read-sse-events.js';
+import { upstreamStreamFailure } from '../stream-failure.js';
 import { decodeGeminiStreamError } from './decode-gemini-error.js';
 import { decodeGeminiFinishReason, decodeGeminiUsage, syntheticGeminiCallId } from './decode-generate-content-response.js';
 
@@ -135,7 +136,7 @@ export async function* decodeGeminiUpstreamStream(
       if (out.length > 0) yield* out.splice(0);
     }
   } catch (error) {
-    yield { type: 'error', error: streamFailure(error) };
+    yield { type: 'error', error: upstreamStreamFailure(error, 'Gemini') };
     return;
   }
 
@@ -151,17 +152,4 @@ export async function* decodeGeminiUpstreamStream(
   yield* out.splice(0);
   const finishReason: FinishReason = blocked ? 'content-filter' : decodeGeminiFinishReason(rawFinishReason, calls > 0);
   yield { type: 'finish', finishReason, rawFinishReason, usage: usage ?? { inputTokens: 0, outputTokens: 0 } };
-}
-
-/** A body that fails while being read: a timeout, our own abort, or a broken connection. */
-function streamFailure(error: unknown): GatewayError {
-  if (isGatewayError(error)) return error;
-  const name = error instanceof Error ? error.name : '';
-  const code = (error as { code?: unknown } | null)?.code;
-  const detail = error instanceof Error ? error.message : String(error);
-  if (name === 'TimeoutError' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return new GatewayError('upstream_timeout', `Gemini upstream stream timed out: ${detail}`, { cause: error });
-  }
-  if (name === 'AbortError') return new GatewayError('client_closed', 'The stream was aborted.', { origin: 'client', cause: error });
-  return new GatewayError('stream_interrupted', `Gemini upstream stream failed: ${detail}`, { cause: error });
 }

@@ -18,7 +18,7 @@ import {
   optionalString,
   type JsonObject,
 } from '../openai/expect-json.js';
-import { parseDataUrl } from '../openai/parse-data-url.js';
+import { decodeFileData, imagePartFromUrl } from '../openai/decode-openai-media.js';
 
 export interface DecodedResponsesInput {
   system: TextPart[];
@@ -180,14 +180,7 @@ function decodeImage(part: JsonObject, path: string): ImagePart {
       part.file_id != null ? `${path}.file_id` : `${path}.image_url`,
     );
   }
-  const inline = parseDataUrl(url);
-  const image: ImagePart = {
-    type: 'image',
-    source: inline ? { kind: 'base64', mediaType: inline.mediaType, data: inline.data } : { kind: 'url', url },
-  };
-  const detail = optionalString(part.detail, `${path}.detail`);
-  if (detail !== undefined) image.detail = detail;
-  return image;
+  return imagePartFromUrl(url, optionalString(part.detail, `${path}.detail`));
 }
 
 function decodeFile(part: JsonObject, path: string): FilePart {
@@ -197,10 +190,9 @@ function decodeFile(part: JsonObject, path: string): FilePart {
   const fileUrl = optionalString(part.file_url, `${path}.file_url`);
   const filename = optionalString(part.filename, `${path}.filename`);
   if (fileData !== undefined) {
-    const inline = parseDataUrl(fileData);
-    if (inline) file.mediaType = inline.mediaType;
-    else if (filename?.toLowerCase().endsWith('.pdf')) file.mediaType = 'application/pdf';
-    file.data = inline?.data ?? fileData;
+    const { mediaType, data } = decodeFileData(fileData, filename);
+    file.mediaType = mediaType;
+    file.data = data;
   } else if (fileId !== undefined) file.fileId = fileId;
   else if (fileUrl !== undefined) file.url = fileUrl;
   else throw GatewayError.invalidRequest(`Missing required parameter: '${path}.file_data', 'file_id' or 'file_url'.`, path);

@@ -8,11 +8,16 @@ import {
   invalidField,
   optionalBoolean,
   optionalInteger,
-  optionalNumber,
   optionalObject,
   optionalString,
   type JsonObject,
 } from '../openai/expect-json.js';
+import {
+  OPENAI_REASONING_EFFORTS,
+  decodeOpenAIResponseFormat,
+  decodeSamplingParams,
+  expectRequestBody,
+} from '../openai/decode-openai-request-fields.js';
 import { decodeOpenAIResponsesInput } from './decode-responses-input.js';
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set([
@@ -35,8 +40,6 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'background',
 ]);
 
-const EFFORTS: ReadonlySet<string> = new Set(['minimal', 'low', 'medium', 'high']);
-
 /**
  * Decodes a client's `POST /v1/responses` body. The gateway is stateless, so the features that
  * need stored responses (`previous_response_id`, `conversation`, stored `prompt`s, `background`)
@@ -44,10 +47,7 @@ const EFFORTS: ReadonlySet<string> = new Set(['minimal', 'low', 'medium', 'high'
  * `input`. Unknown fields are kept in `extensions['openai-responses']`.
  */
 export function decodeOpenAIResponsesRequest(body: unknown): ChatRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw GatewayError.invalidRequest('The request body must be a JSON object.');
-  }
-  const root = body as JsonObject;
+  const root = expectRequestBody(body);
   const model = expectNonEmptyString(root.model, 'model');
   rejectStatefulFeatures(root);
   if (root.input === undefined || root.input === null) throw GatewayError.invalidRequest("Missing required parameter: 'input'.", 'input');
@@ -65,10 +65,7 @@ export function decodeOpenAIResponsesRequest(body: unknown): ChatRequest {
   if (parallel !== undefined) request.parallelToolCalls = parallel;
   const maxOutputTokens = optionalInteger(root.max_output_tokens, 'max_output_tokens');
   if (maxOutputTokens !== undefined) request.maxOutputTokens = maxOutputTokens;
-  const temperature = optionalNumber(root.temperature, 'temperature');
-  if (temperature !== undefined) request.temperature = temperature;
-  const topP = optionalNumber(root.top_p, 'top_p');
-  if (topP !== undefined) request.topP = topP;
+  decodeSamplingParams(root, request);
   const user = optionalString(root.user, 'user');
   if (user !== undefined) request.user = user;
   const reasoning = decodeReasoning(root.reasoning);
@@ -132,7 +129,7 @@ function decodeReasoning(value: unknown): ReasoningSettings | undefined {
   if (effort === 'none') settings.disabled = true;
   else if (effort === 'xhigh') settings.effort = 'high';
   else if (effort !== undefined) {
-    if (!EFFORTS.has(effort)) throw invalidField('reasoning.effort', 'one of none, minimal, low, medium, high, xhigh', effort);
+    if (!OPENAI_REASONING_EFFORTS.has(effort)) throw invalidField('reasoning.effort', 'one of none, minimal, low, medium, high, xhigh', effort);
     settings.effort = effort as NonNullable<ReasoningSettings['effort']>;
   }
   const summary = optionalString(reasoning.summary ?? reasoning.generate_summary, 'reasoning.summary');
@@ -143,21 +140,5 @@ function decodeReasoning(value: unknown): ReasoningSettings | undefined {
 function decodeTextFormat(value: unknown): ResponseFormat | undefined {
   const text = optionalObject(value, 'text');
   const format = optionalObject(text?.format, 'text.format');
-  if (format === undefined) return undefined;
-  switch (format.type) {
-    case 'text':
-      return { type: 'text' };
-    case 'json_object':
-      return { type: 'json' };
-    case 'json_schema': {
-      const decoded: ResponseFormat = { type: 'json-schema', schema: optionalObject(format.schema, 'text.format.schema') ?? {} };
-      const name = optionalString(format.name, 'text.format.name');
-      if (name !== undefined) decoded.name = name;
-      const strict = optionalBoolean(format.strict, 'text.format.strict');
-      if (strict !== undefined) decoded.strict = strict;
-      return decoded;
-    }
-    default:
-      throw invalidField('text.format.type', "'text', 'json_object' or 'json_schema'", format.type);
-  }
+  return format === undefined ? undefined : decodeOpenAIResponseFormat(format, 'text.format');
 }

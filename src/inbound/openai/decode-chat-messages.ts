@@ -19,7 +19,7 @@ import {
   optionalString,
   type JsonObject,
 } from './expect-json.js';
-import { parseDataUrl } from './parse-data-url.js';
+import { decodeFileData, imagePartFromUrl } from './decode-openai-media.js';
 
 export interface DecodedChatMessages {
   system: TextPart[];
@@ -154,14 +154,7 @@ function decodeImagePart(part: JsonObject, path: string): ImagePart {
   // Some clients send `image_url` as a bare string; accept it.
   const imageUrl = typeof part.image_url === 'string' ? { url: part.image_url } : expectObject(part.image_url, `${path}.image_url`);
   const url = expectNonEmptyString(imageUrl.url, `${path}.image_url.url`);
-  const detail = optionalString(imageUrl.detail, `${path}.image_url.detail`);
-  const inline = parseDataUrl(url);
-  const image: ImagePart = {
-    type: 'image',
-    source: inline ? { kind: 'base64', mediaType: inline.mediaType, data: inline.data } : { kind: 'url', url },
-  };
-  if (detail !== undefined) image.detail = detail;
-  return image;
+  return imagePartFromUrl(url, optionalString(imageUrl.detail, `${path}.image_url.detail`));
 }
 
 const AUDIO_MEDIA_TYPES: Record<string, string> = { mp3: 'audio/mpeg', wav: 'audio/wav' };
@@ -180,9 +173,9 @@ function decodeFilePart(part: JsonObject, path: string): FilePart {
   const filename = optionalString(file.filename, `${path}.file.filename`);
   const decoded: FilePart = { type: 'file', mediaType: 'application/octet-stream' };
   if (fileData !== undefined) {
-    const inline = parseDataUrl(fileData);
-    decoded.mediaType = inline?.mediaType ?? (filename?.toLowerCase().endsWith('.pdf') ? 'application/pdf' : decoded.mediaType);
-    decoded.data = inline?.data ?? fileData;
+    const { mediaType, data } = decodeFileData(fileData, filename);
+    decoded.mediaType = mediaType;
+    decoded.data = data;
   } else if (fileId !== undefined) {
     decoded.fileId = fileId;
   } else {

@@ -3,6 +3,12 @@ import type { ChatRequest, ReasoningSettings, ResponseFormat, ToolChoice, ToolDe
 import { GatewayError } from '../../canonical/index.js';
 import { decodeOpenAIChatMessages } from './decode-chat-messages.js';
 import {
+  OPENAI_REASONING_EFFORTS,
+  decodeOpenAIResponseFormat,
+  decodeSamplingParams,
+  expectRequestBody,
+} from './decode-openai-request-fields.js';
+import {
   expectArray,
   expectNonEmptyString,
   expectObject,
@@ -40,17 +46,12 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'reasoning_effort',
 ]);
 
-const EFFORTS: ReadonlySet<string> = new Set(['minimal', 'low', 'medium', 'high']);
-
 /**
  * Decodes a client's `POST /v1/chat/completions` body into a canonical request. Throws
  * `GatewayError` (invalid_request, with `param`) naming the first field at fault.
  */
 export function decodeOpenAIChatRequest(body: unknown): ChatRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw GatewayError.invalidRequest('The request body must be a JSON object.');
-  }
-  const root = body as JsonObject;
+  const root = expectRequestBody(body);
   const model = expectNonEmptyString(root.model, 'model');
   const { system, messages } = decodeOpenAIChatMessages(root.messages);
   const stream = optionalBoolean(root.stream, 'stream') ?? false;
@@ -68,10 +69,7 @@ export function decodeOpenAIChatRequest(body: unknown): ChatRequest {
   const maxOutputTokens =
     optionalInteger(root.max_completion_tokens, 'max_completion_tokens') ?? optionalInteger(root.max_tokens, 'max_tokens');
   if (maxOutputTokens !== undefined) request.maxOutputTokens = maxOutputTokens;
-  const temperature = optionalNumber(root.temperature, 'temperature');
-  if (temperature !== undefined) request.temperature = temperature;
-  const topP = optionalNumber(root.top_p, 'top_p');
-  if (topP !== undefined) request.topP = topP;
+  decodeSamplingParams(root, request);
   const presencePenalty = optionalNumber(root.presence_penalty, 'presence_penalty');
   if (presencePenalty !== undefined) request.presencePenalty = presencePenalty;
   const frequencyPenalty = optionalNumber(root.frequency_penalty, 'frequency_penalty');
@@ -170,7 +168,7 @@ function decodeStop(value: unknown): string[] | undefined {
 function decodeReasoningEffort(value: unknown, extensions: JsonObject): ReasoningSettings | undefined {
   const effort = optionalString(value, 'reasoning_effort');
   if (effort === undefined) return undefined;
-  if (EFFORTS.has(effort)) return { effort: effort as NonNullable<ReasoningSettings['effort']> };
+  if (OPENAI_REASONING_EFFORTS.has(effort)) return { effort: effort as NonNullable<ReasoningSettings['effort']> };
   extensions.reasoning_effort = effort;
   if (effort === 'none') return { disabled: true };
   if (effort === 'xhigh') return { effort: 'high' };
@@ -179,25 +177,5 @@ function decodeReasoningEffort(value: unknown, extensions: JsonObject): Reasonin
 
 function decodeResponseFormat(value: unknown): ResponseFormat | undefined {
   const format = optionalObject(value, 'response_format');
-  if (format === undefined) return undefined;
-  switch (format.type) {
-    case 'text':
-      return { type: 'text' };
-    case 'json_object':
-      return { type: 'json' };
-    case 'json_schema': {
-      const spec = expectObject(format.json_schema, 'response_format.json_schema');
-      const decoded: ResponseFormat = {
-        type: 'json-schema',
-        schema: optionalObject(spec.schema, 'response_format.json_schema.schema') ?? {},
-      };
-      const name = optionalString(spec.name, 'response_format.json_schema.name');
-      if (name !== undefined) decoded.name = name;
-      const strict = optionalBoolean(spec.strict, 'response_format.json_schema.strict');
-      if (strict !== undefined) decoded.strict = strict;
-      return decoded;
-    }
-    default:
-      throw invalidField('response_format.type', "'text', 'json_object' or 'json_schema'", format.type);
-  }
+  return format === undefined ? undefined : decodeOpenAIResponseFormat(format, 'response_format', 'json_schema');
 }

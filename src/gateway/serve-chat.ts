@@ -19,7 +19,7 @@ export interface ChatEndpoint {
   encodeResponse(response: ChatResponse, clientModel: string): string;
   encodeStream(events: AsyncIterable<StreamEvent>, clientModel: string, request: ChatRequest): AsyncIterable<string>;
   encodeStreamError(error: GatewayError): string;
-  /** The conversation's opening, hashed for session affinity. */
+  /** The conversation's opening, hashed for session affinity; undefined when the body has none (its decoder reports that). */
   opening(body: Record<string, unknown>): unknown;
 }
 
@@ -36,7 +36,7 @@ export async function serveChat(req: IncomingMessage, res: ServerResponse, rc: R
   if (typeof model !== 'string' || model === '') throw GatewayError.invalidRequest('model: expected a non-empty string', 'model');
   const header = req.headers['model-provider'];
   const target = resolveTarget(ctx, rc.pathPool, typeof header === 'string' ? header : undefined, model);
-  const sessionKey = ctx.config().SESSION_AFFINITY ? sessionKeyOf(req.headers, endpoint.opening(chat.parsed)) : undefined;
+  const sessionKey = ctx.config().SESSION_AFFINITY ? sessionKeyOf(req.headers, () => endpoint.opening(chat.parsed)) : undefined;
 
   if (target.adapter.wireFormat === endpoint.wireFormat && endpoint.forwardPath) {
     // The fast path skips the full decoder, so check here what the upstream would reject unclearly.

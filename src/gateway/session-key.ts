@@ -7,9 +7,11 @@ import type { IncomingHttpHeaders } from 'node:http';
  * conversation grows. Returns undefined when there is nothing distinctive to hash, so sessions
  * never collapse onto one shared key.
  */
-export function sessionKeyOf(headers: IncomingHttpHeaders, opening: unknown): string | undefined {
+export function sessionKeyOf(headers: IncomingHttpHeaders, openingOf: () => unknown): string | undefined {
   const explicit = headers['x-session-id'];
   if (typeof explicit === 'string' && explicit) return `id:${explicit}`;
+  // Asked only now: the opening needs the parsed body, which the fast path otherwise never builds.
+  const opening = openingOf();
   if (opening === undefined || opening === null) return undefined;
   const text = typeof opening === 'string' ? opening : JSON.stringify(opening);
   if (!text || text === '[]' || text === '{}') return undefined;

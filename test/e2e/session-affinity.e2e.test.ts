@@ -53,4 +53,18 @@ describe('session affinity through poolgate', () => {
     gateway.registry.instance(`uuid-${bound}`)!.health.cooling = false;
     expect(await servedBy(client, [{ role: 'user', content: 'c' }], 'sess-42')).toBe(moved);
   });
+
+  it('answers a body without messages with a 400 in the client\'s protocol, not a crash while hashing it', async () => {
+    await setup();
+    const post = (path: string, body: unknown, headers: Record<string, string>) =>
+      fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    for (const messages of [undefined, null, 'hi']) {
+      const openai = await post('/v1/chat/completions', { model: 'm', messages }, { authorization: `Bearer ${TEST_KEY}` });
+      expect(openai.status).toBe(400);
+      expect(await openai.json()).toMatchObject({ error: { type: 'invalid_request_error', message: expect.stringContaining('messages') } });
+      const anthropic = await post('/v1/messages', { model: 'm', max_tokens: 8, messages }, { 'x-api-key': TEST_KEY, 'anthropic-version': '2023-06-01' });
+      expect(anthropic.status).toBe(400);
+      expect(await anthropic.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('messages') } });
+    }
+  });
 });

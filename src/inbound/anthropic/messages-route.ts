@@ -17,7 +17,7 @@ const messages: ChatEndpoint = {
   encodeResponse: (response, clientModel) => JSON.stringify(encodeAnthropicMessagesResponse(response, clientModel)),
   encodeStream: (events, clientModel) => encodeAnthropicMessagesStream(events, { clientModel }),
   encodeStreamError: encodeAnthropicStreamError,
-  opening: (body) => [body.system, (body.messages as unknown[])[0]],
+  opening: (body) => (Array.isArray(body.messages) ? [body.system, body.messages[0]] : undefined),
 };
 
 /** POST /v1/messages */

@@ -10,7 +10,8 @@ import { encodeOpenAIChatStream } from './encode-chat-stream.js';
 import { encodeOpenAIStreamError } from './encode-error.js';
 
 /** The conversation's opening: system prompt(s) and the first user turn. */
-function opening(body: Record<string, unknown>): unknown[] {
+function opening(body: Record<string, unknown>): unknown[] | undefined {
+  if (!Array.isArray(body.messages)) return undefined;
   const out: unknown[] = [];
   for (const message of body.messages as unknown[]) {
     out.push(message);

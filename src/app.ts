@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { Agent } from 'undici';
-import writeFileAtomic from 'write-file-atomic';
 import { ConfigError } from './config/config-error.js';
 import type { GatewayConfig } from './config/config-schema.js';
 import type { GatewayContext } from './gateway/gateway-context.js';
@@ -12,9 +11,9 @@ import { createGatewayServer } from './http/create-server.js';
 import type { Route } from './http/route.js';
 import { allRoutes, fallbackEncodeError } from './inbound/all-routes.js';
 import { HealthChecker } from './pool/health-checker.js';
-import { PoolRegistry } from './pool/pool-registry.js';
+import { PoolRegistry, type ApplyReport } from './pool/pool-registry.js';
 import { PoolsFileWriter } from './state/pools-file-writer.js';
-import { readPoolsFile } from './state/read-pools-file.js';
+import { readPoolsFile, type PoolsFileContent } from './state/read-pools-file.js';
 import { watchFile } from './state/watch-file.js';
 import { GatewayMetrics } from './observability/gateway-metrics.js';
 import { RequestLog } from './observability/request-log.js';
@@ -94,15 +93,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   });
 
   registryRef = registry;
-  const initial = await readPoolsFile(poolsFile);
-  const report = registry.apply(initial.parsed, poolsFile);
-  if (report.unserved.length > 0) logger.warn({ pools: report.unserved }, 'pools of provider types not served yet: kept in the file, not used');
-  let lastWritten = initial.bytes;
-  if (initial.parsed.generatedUuids) {
-    lastWritten = Buffer.from(`${JSON.stringify(initial.parsed.document, null, 2)}\n`);
-    await writeFileAtomic(poolsFile, lastWritten, { fsync: true });
-    logger.info({ file: poolsFile }, 'generated missing instance uuids and wrote them back');
-  }
+  /** What the file held when last read or written by us: the watcher ignores those bytes. */
+  let lastWritten: Buffer = Buffer.alloc(0);
   writer = new PoolsFileWriter({
     file: poolsFile,
     registry,
@@ -115,21 +107,33 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     },
   });
   const activeWriter = writer;
-  if (!initial.parsed.generatedUuids) await activeWriter.adopt(initial.parsed.document);
+
+  /**
+   * Serves a pools file just read. The writer adopts its document, so it never re-reads what was
+   * just parsed, and it alone writes the file: generated uuids go out with its next write, which
+   * is made at once.
+   */
+  const applyPools = async (content: PoolsFileContent): Promise<ApplyReport> => {
+    const report = registry.apply(content.parsed, poolsFile);
+    lastWritten = content.bytes;
+    await activeWriter.adopt(content.parsed.document);
+    if (content.parsed.generatedUuids) {
+      activeWriter.markDirty();
+      await activeWriter.flush();
+      logger.info({ file: poolsFile }, 'generated missing instance uuids and wrote them back');
+    }
+    return report;
+  };
+
+  const initial = await applyPools(await readPoolsFile(poolsFile));
+  if (initial.unserved.length > 0) logger.warn({ pools: initial.unserved }, 'pools of provider types not served yet: kept in the file, not used');
 
   const reloadPools = async (): Promise<void> => {
     try {
       const content = await readPoolsFile(poolsFile, lastWritten);
       if (!content) return;
-      const applied = registry.apply(content.parsed, poolsFile);
-      lastWritten = content.bytes;
-      if (!content.parsed.generatedUuids) await activeWriter.adopt(content.parsed.document);
-      if (content.parsed.generatedUuids) activeWriter.markDirty();
+      const applied = await applyPools(content);
       logger.info({ served: applied.served, unserved: applied.unserved }, 'provider pools reloaded');
-      if (content.parsed.generatedUuids) {
-        lastWritten = Buffer.from(`${JSON.stringify(content.parsed.document, null, 2)}\n`);
-        await writeFileAtomic(poolsFile, lastWritten, { fsync: true });
-      }
     } catch (error) {
       const message = error instanceof ConfigError ? error.message : (error as Error).message;
       logger.error({ err: message }, 'provider pools file edit rejected; the last good configuration keeps serving');
@@ -141,12 +145,21 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     try {
       const next = await options.reloadConfig();
       if (next.SERVER_PORT !== config.SERVER_PORT || next.HOST !== config.HOST) logger.warn('HOST and SERVER_PORT changes take effect on restart');
+      // Pools are rebuilt under the new settings (strategies, affinity); if that fails, nothing
+      // of the edit is kept, the key included.
+      const content = await readPoolsFile(poolsFile);
+      const previous = config;
       config = next;
+      try {
+        await applyPools(content);
+      } catch (error) {
+        config = previous;
+        throw error;
+      }
       if (next.REQUIRED_API_KEY && next.REQUIRED_API_KEY !== apiKey) {
         apiKey = next.REQUIRED_API_KEY;
         apiKeyCheck = new ApiKeyCheck(apiKey);
       }
-      registry.apply((await readPoolsFile(poolsFile)).parsed, poolsFile);
       logger.info('config reloaded');
     } catch (error) {
       logger.error({ err: (error as Error).message }, 'config edit rejected; the last good configuration keeps serving');
@@ -187,7 +200,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     registry,
     writer: activeWriter,
     healthChecker,
-    unservedPools: report.unserved,
+    unservedPools: initial.unserved,
     config: () => config,
     reloadPools,
     close() {

@@ -77,6 +77,8 @@ export class HealthChecker {
     const adapter = this.deps.providers.get(instance.type);
     if (!pool || !adapter || !instance.connection) return;
     const model = instance.checkModelName ?? adapter.defaultCheckModel;
+    // A live request may hold the half-open trial already; the probe then waits for the next round.
+    if (instance.health.probeInFlight) return;
     const wasCooling = instance.health.cooling;
     instance.health.probeInFlight = wasCooling;
     try {
@@ -87,7 +89,7 @@ export class HealthChecker {
       this.deps.logger.debug({ pool: instance.poolKey, instance: instance.name, err: error.message }, 'health check failed');
       pool.recordFailure(instance, error.code === 'client_closed' ? toGatewayError(new Error('health check timed out')) : error, wasCooling);
     } finally {
-      instance.health.probeInFlight = false;
+      if (wasCooling) instance.health.probeInFlight = false;
     }
   }
 

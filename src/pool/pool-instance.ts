@@ -10,7 +10,8 @@ export interface InstanceStats {
   lastErrorMessage: string | null;
 }
 
-function toEpoch(value: unknown): number | null {
+/** A timestamp as the pools file may hold it (ISO text or epoch ms); null when absent or unreadable. */
+export function toEpoch(value: unknown): number | null {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && value) {
     const ms = Date.parse(value);

@@ -9,7 +9,7 @@ import type { AdapterDeps, UpstreamConnection } from '../upstream/provider-adapt
 import type { ProviderRegistry } from '../upstream/provider-registry.js';
 import type { CooldownSettings } from './cooldown-policy.js';
 import { snapshotInstance, type StatSnapshot } from './instance-snapshot.js';
-import { PoolInstance } from './pool-instance.js';
+import { PoolInstance, toEpoch } from './pool-instance.js';
 import { ProviderPool, type PoolEvents } from './provider-pool.js';
 import { createSelector } from './selectors/create-selector.js';
 import { SessionAffinity } from './session-affinity.js';
@@ -179,8 +179,8 @@ export class PoolRegistry {
     const changed = (field: (typeof STAT_FIELDS)[number]) => field in record && JSON.stringify(record[field]) !== JSON.stringify(last[field]);
     if (changed('usageCount') && typeof record.usageCount === 'number') instance.stats.usageCount = record.usageCount;
     if (changed('errorCount') && typeof record.errorCount === 'number') instance.stats.errorCount = record.errorCount;
-    if (changed('lastUsed')) instance.stats.lastUsed = typeof record.lastUsed === 'string' ? Date.parse(record.lastUsed) || null : null;
-    if (changed('lastErrorTime')) instance.stats.lastErrorTime = typeof record.lastErrorTime === 'string' ? Date.parse(record.lastErrorTime) || null : null;
+    if (changed('lastUsed')) instance.stats.lastUsed = toEpoch(record.lastUsed);
+    if (changed('lastErrorTime')) instance.stats.lastErrorTime = toEpoch(record.lastErrorTime);
     const resetHealth = (changed('isHealthy') && record.isHealthy === true) || (changed('cooldownUntil') && !record.cooldownUntil);
     if (resetHealth && instance.health.cooling) {
       instance.health.cooling = false;
@@ -190,8 +190,9 @@ export class PoolRegistry {
       instance.health.consecutiveFailures = 0;
       instance.health.coolingStreak = 0;
     }
-    instance.dirty = true;
-    return STAT_FIELDS.some(changed);
+    const edited = STAT_FIELDS.some(changed);
+    if (edited) instance.dirty = true;
+    return edited;
   }
 
   /** The snapshot to write for one instance, remembered as what the file now says. */

@@ -409,6 +409,24 @@ describe('operator edits adopted on registry.apply (adoptUserEdits)', () => {
     expect(entry(await readJson(s.file), KEY1).usageCount).toBe(1);
   });
 
+  it('an edited timestamp is read as the file may hold it: ISO text or epoch milliseconds', async () => {
+    const s = await cooledAndWritten();
+    await edit(s, (document) => {
+      entry(document, KEY1).lastUsed = 1_700_000_000_000;
+      entry(document, KEY2).lastErrorTime = '2026-01-02T03:04:05.000Z';
+    });
+    expect(s.registry.instance(KEY1)!.stats.lastUsed).toBe(1_700_000_000_000);
+    expect(s.registry.instance(KEY2)!.stats.lastErrorTime).toBe(Date.parse('2026-01-02T03:04:05.000Z'));
+  });
+
+  it('a reload without stat edits leaves the instances clean, so shutdown has nothing to write', async () => {
+    const s = await cooledAndWritten();
+    await edit(s, (document) => {
+      entry(document, KEY1).customName = 'renamed';
+    });
+    expect([...s.registry.allInstances].some((instance) => instance.dirty)).toBe(false);
+  });
+
   it('an unedited stat is not adopted: the live count keeps counting past the file', async () => {
     const s = await cooledAndWritten();
     const first = s.registry.instance(KEY1)!;

@@ -20,6 +20,7 @@ import { RequestLog } from './observability/request-log.js';
 import type { RequestObserver } from './observability/request-record.js';
 import type { ProviderAdapter } from './upstream/provider-adapter.js';
 import { builtInAdapters, ProviderRegistry } from './upstream/provider-registry.js';
+import type { UpstreamTimeouts } from './upstream/upstream-timeouts.js';
 
 export interface StartOptions {
   config: GatewayConfig;
@@ -48,6 +49,8 @@ export interface RunningGateway {
   config(): GatewayConfig;
   /** Re-reads provider_pools.json now (the watcher calls this on edits). */
   reloadPools(): Promise<void>;
+  /** Re-reads config.json now through `reloadConfig` (the watcher calls this on edits). */
+  reloadConfig(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,14 +75,24 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   let apiKeyCheck = new ApiKeyCheck(apiKey);
   const providers = new ProviderRegistry(options.adapters ?? builtInAdapters());
   const dispatcher = createAgent(config);
-  const timeouts = () => ({ connectMs: config.UPSTREAM_CONNECT_TIMEOUT_MS, firstByteMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS, betweenChunksMs: config.UPSTREAM_CHUNK_TIMEOUT_MS });
+  // Read on every upstream call, so an edited config.json applies to the next request. The connect
+  // timeout belongs to the agent's connection pools and takes a restart.
+  const timeouts: UpstreamTimeouts = {
+    connectMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
+    get firstByteMs() {
+      return config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS;
+    },
+    get betweenChunksMs() {
+      return config.UPSTREAM_CHUNK_TIMEOUT_MS;
+    },
+  };
   let writer: PoolsFileWriter | undefined;
   let registryRef: PoolRegistry | undefined;
   const registry = new PoolRegistry({
     providers,
     adapterDeps: {
       dispatcher,
-      timeouts: timeouts(),
+      timeouts,
       logger,
       now,
       baseDir: path.dirname(poolsFile),
@@ -100,8 +113,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     registry,
     logger,
     now,
-    debounceMs: config.STATS_FLUSH_DEBOUNCE_MS,
-    maxWaitMs: config.STATS_FLUSH_MAX_WAIT_MS,
+    // Getters: an edited config.json changes the write cadence without a restart.
+    get debounceMs() {
+      return config.STATS_FLUSH_DEBOUNCE_MS;
+    },
+    get maxWaitMs() {
+      return config.STATS_FLUSH_MAX_WAIT_MS;
+    },
     onWritten: (bytes) => {
       lastWritten = bytes;
     },
@@ -203,6 +221,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     unservedPools: initial.unserved,
     config: () => config,
     reloadPools,
+    reloadConfig,
     close() {
       closing ??= (async () => {
         unwatch.forEach((stop) => stop());

@@ -150,7 +150,7 @@ export class PoolRegistry {
       const pool = this.pools.get(plan.key);
       const strategy = config.POOL_STRATEGIES[plan.key] ?? config.SELECTION_STRATEGY;
       const next =
-        pool && pool.strategy === strategy
+        pool && pool.strategy === strategy && pool.hasAffinity === config.SESSION_AFFINITY
           ? pool
           : new ProviderPool(plan.key, plan.type, createSelector(strategy, this.deps.random), () => cooldownSettings(this.deps.config()), this.deps.now, this.events, config.SESSION_AFFINITY ? this.affinity : undefined, strategy);
       next.setMembers(members);
@@ -162,6 +162,7 @@ export class PoolRegistry {
     }
     this.pools = nextPools;
     this.instances = nextInstances;
+    this.affinity.configure(config.SESSION_AFFINITY_TTL_MS, config.SESSION_AFFINITY_MAX_SESSIONS);
     for (const connection of retired) void connection.close();
     // Write the adopted state back (e.g. an operator's isHealthy: true still has a stale
     // cooldownUntil in the file, which a restart would otherwise honour again).

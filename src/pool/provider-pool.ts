@@ -66,6 +66,11 @@ export class ProviderPool {
     readonly strategy: string,
   ) {}
 
+  /** Whether session affinity was on when this pool was built (a config edit rebuilds it). */
+  get hasAffinity(): boolean {
+    return this.affinity !== undefined;
+  }
+
   get members(): readonly PoolInstance[] {
     return this.instances;
   }

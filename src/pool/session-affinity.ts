@@ -10,9 +10,15 @@ export class SessionAffinity {
   misses = 0;
 
   constructor(
-    private readonly ttlMs: number,
-    private readonly maxSessions: number,
+    private ttlMs: number,
+    private maxSessions: number,
   ) {}
+
+  /** New limits from an edited config; existing bindings keep their expiry until touched. */
+  configure(ttlMs: number, maxSessions: number): void {
+    this.ttlMs = ttlMs;
+    this.maxSessions = maxSessions;
+  }
 
   lookup(sessionKey: string, now: number): string | undefined {
     const binding = this.bindings.get(sessionKey);

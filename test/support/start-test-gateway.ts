@@ -12,21 +12,27 @@ export interface TestGateway extends RunningGateway {
   dir: string;
 }
 
-/** A real gateway on an ephemeral loopback port over a pools file written to a temp dir. */
-export async function startTestGateway(pools: Record<string, unknown>, config: GatewayConfigInput = {}): Promise<TestGateway> {
+/**
+ * A real gateway on an ephemeral loopback port over a pools file written to a temp dir.
+ * `nextConfig`, when given, is what a config.json edit yields: `reloadConfig()` applies it.
+ */
+export async function startTestGateway(pools: Record<string, unknown>, config: GatewayConfigInput = {}, nextConfig?: () => GatewayConfigInput): Promise<TestGateway> {
   const dir = await mkdtemp(path.join(tmpdir(), 'poolgate-test-'));
   const poolsFile = path.join(dir, 'provider_pools.json');
   await writeFile(poolsFile, JSON.stringify(pools, null, 2));
-  const gateway = await startGateway({
-    config: configSchema.parse({
+  const parse = (input: GatewayConfigInput) =>
+    configSchema.parse({
       REQUIRED_API_KEY: TEST_KEY,
       SERVER_PORT: 0,
       HEALTH_CHECK_INTERVAL_MS: 0,
       STATS_FLUSH_DEBOUNCE_MS: 50,
       STATS_FLUSH_MAX_WAIT_MS: 200,
       LOG_LEVEL: 'silent',
-      ...config,
-    }),
+      ...input,
+    });
+  const gateway = await startGateway({
+    config: parse(config),
+    ...(nextConfig ? { reloadConfig: async () => parse(nextConfig()) } : {}),
     poolsFile,
     logger: pino({ level: 'silent' }),
   });

@@ -196,7 +196,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       })
     : undefined;
   const observers: RequestObserver[] = [...(options.observers ?? []), ...(metrics ? [metrics] : []), ...(requestLog ? [requestLog] : [])];
-  const gateway: GatewayContext = { registry, providers, config: () => config, logger, now, metrics, requestLog, poolStateChanged: () => activeWriter.markDirty() };
+  const gateway: GatewayContext = { registry, providers, config: () => config, logger, now, metrics, requestLog };
   const healthChecker = new HealthChecker({ registry, providers, config: () => config, logger, now, random });
   const server = createGatewayServer({ gateway, routes: options.routes ?? allRoutes, fallbackEncodeError, apiKey: () => apiKeyCheck, observers });
   await new Promise<void>((resolve, reject) => {

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.LOG_LEVEL, base: undefined });
 
   let demo: Demo | undefined;
-  let poolsFile = loaded.poolsFile!;
+  let poolsFile = loaded.poolsFile;
   if (!loaded.poolsFileExplicit && !(await exists(poolsFile))) {
     demo = await startDemo(path.resolve('.poolgate-demo'));
     poolsFile = demo.poolsFile;

@@ -5,7 +5,6 @@ import { sendJson } from '../http/send-response.js';
 import { encodeOpenAIError } from '../inbound/openai/encode-error.js';
 import type { RequestLogQuery } from '../observability/request-log.js';
 import { describeInstance, describePools } from './describe-pools.js';
-import { resetInstance } from './reset-instance.js';
 
 const RESET_PATH = /^\/admin\/instances\/([^/]+)\/reset$/;
 const MAX_LIMIT = 1000;
@@ -97,8 +96,7 @@ export const adminRoutes: Route[] = [
       const uuid = decodePathSegment(raw) ?? raw;
       const instance = rc.gateway.registry.instance(uuid);
       if (!instance) throw new GatewayError('not_found', `no instance with uuid ${uuid}`, { origin: 'client' });
-      resetInstance(instance);
-      rc.gateway.poolStateChanged?.();
+      rc.gateway.registry.reset(instance);
       rc.gateway.logger.info({ pool: instance.poolKey, instance: instance.name }, 'instance reset by the admin API');
       sendJson(res, 200, { instance: describeInstance(instance, rc.gateway.now()) });
     },

@@ -3,7 +3,7 @@ import { PoolInstance } from '../pool/pool-instance.js';
 import type { ProviderPool } from '../pool/provider-pool.js';
 import type { UpstreamConnection } from '../upstream/provider-adapter.js';
 import { describeInstance, describePools } from './describe-pools.js';
-import { resetInstance } from './reset-instance.js';
+import { resetInstance } from '../pool/reset-instance.js';
 
 const T0 = Date.UTC(2025, 0, 1);
 const KEY = 'sk-live-0123456789abcdef';

@@ -6,7 +6,7 @@ import { configSchema, type GatewayConfig } from './config-schema.js';
 import { formatZodIssues } from './format-zod-issues.js';
 import { parseJsonc } from './parse-jsonc.js';
 
-export const ENV_PREFIX = 'POOLGATE_';
+const ENV_PREFIX = 'POOLGATE_';
 
 /** Keys whose environment value is always a string, even when it looks like a number. */
 const STRING_KEYS = new Set(['REQUIRED_API_KEY', 'HOST', 'MODEL_PROVIDER', 'PROVIDER_POOLS_FILE_PATH', 'SELECTION_STRATEGY', 'LOG_LEVEL', 'REQUEST_LOG_PATH']);
@@ -15,8 +15,8 @@ export interface LoadedConfig {
   config: GatewayConfig;
   /** Absolute path of the config file read, if any. */
   configFile: string | undefined;
-  /** Absolute path of provider_pools.json, or undefined when none is configured and none exists. */
-  poolsFile: string | undefined;
+  /** Absolute path of provider_pools.json: the configured one, else the working directory's (which may not exist). */
+  poolsFile: string;
   /** Whether the pools path came from an explicit setting (then a missing file is an error). */
   poolsFileExplicit: boolean;
 }
@@ -58,7 +58,7 @@ function cliLayer(cli: CliOptions): Record<string, unknown> {
 }
 
 /** Reads config.json (JSONC) and validates it; the raw object is returned for layering. */
-export async function readConfigFile(file: string, required: boolean): Promise<Record<string, unknown> | undefined> {
+async function readConfigFile(file: string, required: boolean): Promise<Record<string, unknown> | undefined> {
   const text = await readOptional(file);
   if (text === undefined) {
     if (required) throw new ConfigError(`${file}: config file is missing`, file);
@@ -94,7 +94,7 @@ export async function loadConfig(cli: CliOptions, env: NodeJS.ProcessEnv = proce
   const config = result.data;
 
   // Paths from the file are relative to the file; from the CLI or env, relative to the cwd.
-  let poolsFile: string | undefined;
+  let poolsFile: string;
   let poolsFileExplicit = false;
   if (cliValues.PROVIDER_POOLS_FILE_PATH !== undefined || environment.PROVIDER_POOLS_FILE_PATH !== undefined) {
     poolsFile = path.resolve(cwd, config.PROVIDER_POOLS_FILE_PATH!);

@@ -16,6 +16,4 @@ export interface GatewayContext {
   metrics?: GatewayMetrics;
   /** The SQLite request log (absent when REQUEST_LOG_ENABLED is false); read by GET /admin/requests. */
   requestLog?: RequestLog;
-  /** Schedules a pools-file write after instance state changed off the request path (admin reset). */
-  poolStateChanged?: () => void;
 }

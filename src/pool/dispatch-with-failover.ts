@@ -3,11 +3,6 @@ import type { Cancellable } from '../http/client-cancellation.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import type { Lease, ProviderPool } from './provider-pool.js';
 
-export interface AttemptRecord {
-  instance: string;
-  error?: string;
-}
-
 export interface DispatchOptions<T> {
   pool: ProviderPool;
   model: string;
@@ -29,7 +24,6 @@ export interface Dispatched<T> {
   value: T;
   /** Still held: the caller releases it when the response is fully delivered. */
   lease: Lease;
-  attempts: AttemptRecord[];
 }
 
 function noneCanServe(pool: ProviderPool, model: string, lastError: GatewayError | undefined): GatewayError {
@@ -50,7 +44,6 @@ function noneCanServe(pool: ProviderPool, model: string, lastError: GatewayError
  */
 export async function dispatchWithFailover<T>(options: DispatchOptions<T>): Promise<Dispatched<T>> {
   const { pool, model, signal } = options;
-  const attempts: AttemptRecord[] = [];
   let excluded: Set<import('./pool-instance.js').PoolInstance> | undefined;
   let lastError: GatewayError | undefined;
   for (let attemptNo = 0; attemptNo <= options.maxRetries; attemptNo++) {
@@ -67,13 +60,11 @@ export async function dispatchWithFailover<T>(options: DispatchOptions<T>): Prom
     try {
       const value = await options.attempt(lease);
       lease.succeed();
-      attempts.push({ instance: instance.name });
-      return { value, lease, attempts };
+      return { value, lease };
     } catch (thrown) {
       const error = toGatewayError(thrown);
       lease.fail(error);
       lease.release();
-      attempts.push({ instance: instance.name, error: `${error.code}: ${error.message}` });
       if (!error.retryable || signal.aborted) throw error;
       lastError = error;
       (excluded ??= new Set()).add(instance);

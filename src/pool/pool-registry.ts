@@ -9,6 +9,7 @@ import type { AdapterDeps, UpstreamConnection } from '../upstream/provider-adapt
 import type { ProviderRegistry } from '../upstream/provider-registry.js';
 import type { CooldownSettings } from './cooldown-policy.js';
 import { snapshotInstance, type StatSnapshot } from './instance-snapshot.js';
+import { resetInstance } from './reset-instance.js';
 import { PoolInstance, toEpoch } from './pool-instance.js';
 import { ProviderPool, type PoolEvents } from './provider-pool.js';
 import { createSelector } from './selectors/create-selector.js';
@@ -203,6 +204,12 @@ export class PoolRegistry {
     const learnt = instance.pendingFields;
     instance.pendingFields = undefined;
     return learnt ? { ...learnt, ...snapshot } : snapshot;
+  }
+
+  /** An operator's reset (see resetInstance), written back like any other change. */
+  reset(instance: PoolInstance): void {
+    resetInstance(instance);
+    this.events.changed(instance);
   }
 
   /** See AdapterDeps.persistFields. */

@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import { GatewayError, type ChatRequest, type ChatResponse, type StreamEvent } from '../canonical/index.js';
 import { dispatchWithFailover } from '../pool/dispatch-with-failover.js';
 import type { Lease } from '../pool/provider-pool.js';
 import { mapTransportError } from '../upstream/map-transport-error.js';
 import type { Cancellable, ClientCancellation } from '../http/client-cancellation.js';
+import { waitForDrain } from '../http/wait-for-drain.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { Target } from './resolve-target.js';
@@ -124,7 +124,7 @@ export async function serveCanonical(options: ServeCanonicalOptions): Promise<vo
         res.cork();
         setImmediate(uncork);
       }
-      if (!res.write(frame)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (!res.write(frame)) await waitForDrain(res);
     }
     if (!res.destroyed) res.end();
   } finally {

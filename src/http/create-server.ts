@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { GatewayError, toGatewayError } from '../canonical/index.js';
 import type { GatewayContext } from '../gateway/gateway-context.js';
 import type { RequestObserver, RequestRecord } from '../observability/request-record.js';
@@ -7,13 +7,13 @@ import { ClientCancellation } from './client-cancellation.js';
 import { decodePathSegment } from './decode-path-segment.js';
 import type { RequestContext } from './request-context.js';
 import type { Route } from './route.js';
-import { sendEncodedError } from './send-response.js';
+import { sendEncodedError, type EncodedError } from './send-response.js';
 
 export interface ServerOptions {
   gateway: GatewayContext;
   routes: readonly Route[];
-  /** Shape of errors for paths no route matches. */
-  fallbackEncodeError: Route['encodeError'];
+  /** Shape of errors for paths no route matches (the path without any pool prefix). */
+  fallbackEncodeError: (error: GatewayError, path: string, headers: IncomingHttpHeaders) => EncodedError;
   apiKey: () => ApiKeyCheck;
   /** Told about every request once its response has ended. */
   observers?: readonly RequestObserver[];
@@ -131,7 +131,7 @@ export function createGatewayServer(options: ServerOptions): Server {
       if (error.code === 'internal') options.gateway.logger.error({ err: thrown }, 'request failed');
       // A body not read yet is drained, so the connection stays usable for the next request.
       req.resume();
-      sendEncodedError(res, (route ? route.encodeError : options.fallbackEncodeError)(error));
+      sendEncodedError(res, route ? route.encodeError(error) : options.fallbackEncodeError(error, path, req.headers));
     }
   };
 

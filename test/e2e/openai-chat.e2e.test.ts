@@ -142,4 +142,13 @@ describe('OpenAI Chat Completions through poolgate (openai SDK)', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { status: 'INVALID_ARGUMENT', message: expect.stringContaining('percent-encoding') } });
   });
+
+  it('answers an unknown path in the shape of the protocol the client speaks', async () => {
+    const gemini = await fetch(`${gateway.url}/v1beta/models/gemini-2.5-pro`, { headers: { 'x-goog-api-key': TEST_KEY } });
+    expect(gemini.status).toBe(404);
+    expect(await gemini.json()).toMatchObject({ error: { code: 404, status: 'NOT_FOUND' } });
+    const anthropic = await fetch(`${gateway.url}/v1/models/claude-sonnet-4`, { headers: { 'x-api-key': TEST_KEY, 'anthropic-version': '2023-06-01' } });
+    expect(anthropic.status).toBe(404);
+    expect(await anthropic.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+  });
 });

@@ -38,6 +38,11 @@ export function optionalNumber(value: unknown, param: string): number | undefine
   return value;
 }
 
+/** A token limit (`max_tokens`, `maxOutputTokens`, ...): an integer of at least 1. */
+export function optionalTokenLimit(value: unknown, param: string): number | undefined {
+  return optionalInteger(value, param, 1);
+}
+
 export function optionalInteger(value: unknown, param: string, min = 0): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {

@@ -93,3 +93,13 @@ describe('decodeAnthropicCountTokensRequest', () => {
     expect(request.stream).toBe(false);
   });
 });
+
+describe('decodeAnthropicMessagesRequest: empty conversations and token limits', () => {
+  it('rejects empty messages naming messages', () => {
+    expect(rejection({ ...base, messages: [] })).toMatchObject({ code: 'invalid_request', status: 400, param: 'messages' });
+  });
+
+  it('rejects max_tokens below 1 naming max_tokens', () => {
+    expect(rejection({ ...base, max_tokens: 0 })).toMatchObject({ status: 400, param: 'max_tokens', message: expect.stringContaining('>= 1') });
+  });
+});

@@ -10,6 +10,7 @@ import {
   optionalBoolean,
   optionalInteger,
   optionalNumber,
+  optionalTokenLimit,
   optionalString,
   optionalStringArray,
 } from '../expect-field.js';
@@ -44,7 +45,7 @@ export function decodeAnthropicMessagesRequest(body: unknown, options: DecodeAnt
   if (!isRecord(body)) fail('body', 'must be a JSON object');
   const model = expectString(body['model'], 'model');
   if (model === '') fail('model', 'must not be empty');
-  const maxTokens = optionalInteger(body['max_tokens'], 'max_tokens');
+  const maxTokens = optionalTokenLimit(body['max_tokens'], 'max_tokens');
   if (maxTokens === undefined && options.requireMaxTokens !== false) fail('max_tokens', 'is required');
 
   const request: ChatRequest = {
@@ -123,7 +124,7 @@ function decodeThinking(raw: unknown): ReasoningSettings {
   const thinking = expectRecord(raw, 'thinking');
   switch (thinking['type']) {
     case 'enabled': {
-      const budget = optionalInteger(thinking['budget_tokens'], 'thinking.budget_tokens', 1);
+      const budget = optionalTokenLimit(thinking['budget_tokens'], 'thinking.budget_tokens');
       if (budget === undefined) fail('thinking.budget_tokens', 'is required when thinking is enabled');
       return { budgetTokens: budget, includeThoughts: true };
     }

@@ -15,6 +15,7 @@ import { expectArray, expectRecord, expectString, fail, isRecord, optionalBoolea
  */
 export function decodeAnthropicMessages(raw: unknown): Message[] {
   const list = expectArray(raw, 'messages');
+  if (list.length === 0) fail('messages', 'must hold at least one message');
   const out: Message[] = [];
   /** tool_use id → tool name, so tool results can carry the name (Gemini needs it). */
   const toolNames = new Map<string, string>();

@@ -1,4 +1,5 @@
 import type { ChatResponse } from '../../canonical/index.js';
+import { toolArgumentsObject } from '../../canonical/tool-arguments.js';
 import type { AnthropicMessagesResponse, AnthropicResponseContentBlock } from '../../wire/anthropic/index.js';
 import { encodeAnthropicStopReason } from './encode-stop-reason.js';
 import { encodeAnthropicUsage } from './encode-usage.js';
@@ -23,7 +24,7 @@ export function encodeAnthropicMessagesResponse(response: ChatResponse, clientMo
         break;
       case 'tool-call':
         hasToolCalls = true;
-        content.push({ type: 'tool_use', id: part.id, name: part.name, input: parseToolInput(part.argumentsJson) });
+        content.push({ type: 'tool_use', id: part.id, name: part.name, input: toolArgumentsObject(part.argumentsJson) });
         break;
     }
   }
@@ -37,19 +38,4 @@ export function encodeAnthropicMessagesResponse(response: ChatResponse, clientMo
     stop_sequence: null,
     usage: encodeAnthropicUsage(response.usage),
   };
-}
-
-/**
- * Anthropic `input` must be an object. Upstreams that stream arguments as text (OpenAI-compatible
- * servers, Kiro) can end with invalid or non-object JSON; the Anthropic SDK would throw on it while
- * building the message, so the client gets `{}` and the tool reports the missing arguments itself.
- */
-function parseToolInput(argumentsJson: string): Record<string, unknown> {
-  if (argumentsJson.trim() === '') return {};
-  try {
-    const value: unknown = JSON.parse(argumentsJson);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }

@@ -27,8 +27,8 @@ function frame(event: AnthropicStreamEvent): string {
   return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
-/** A keep-alive frame a route may write between frames of a slow stream (clients ignore it). */
-export const ANTHROPIC_PING_FRAME = frame({ type: 'ping' });
+/** The `ping` Anthropic writes right after `message_start` (clients ignore it). */
+const PING_FRAME = frame({ type: 'ping' });
 
 /**
  * Canonical stream events → Anthropic Messages SSE frames (`event: X\ndata: {...}\n\n`).
@@ -66,7 +66,7 @@ export async function* encodeAnthropicMessagesStream(
           stop_sequence: null,
           usage: encodeAnthropicUsage(usage),
         },
-      }) + ANTHROPIC_PING_FRAME
+      }) + PING_FRAME
     );
   }
 

@@ -12,7 +12,7 @@ export function decodeGeminiCountTokensRequest(body: unknown, modelFromPath: str
   if (!isRecord(body)) fail('body', 'must be a JSON object');
   const wrapped = pick(body, 'generateContentRequest', 'generate_content_request');
   if (wrapped !== undefined && wrapped !== null) {
-    return decodeGeminiRequest(expectRecord(wrapped, 'generateContentRequest'), modelFromPath, false);
+    return decodeGeminiRequest(expectRecord(wrapped, 'generateContentRequest'), modelFromPath, false, { allowEmptyContents: true });
   }
-  return decodeGeminiRequest({ contents: body['contents'] ?? [] }, modelFromPath, false);
+  return decodeGeminiRequest({ contents: body['contents'] ?? [] }, modelFromPath, false, { allowEmptyContents: true });
 }

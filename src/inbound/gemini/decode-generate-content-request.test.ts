@@ -100,3 +100,13 @@ describe('decodeGeminiCountTokensRequest', () => {
     expect(request.extensions).toBeUndefined();
   });
 });
+
+describe('decodeGeminiRequest: empty conversations', () => {
+  it.each([['missing', {}], ['empty', { contents: [] }]])('rejects %s contents naming contents', (_name, body) => {
+    expect(rejection(body)).toMatchObject({ code: 'invalid_request', status: 400, param: 'contents' });
+  });
+
+  it('countTokens still accepts a request without contents', () => {
+    expect(decodeGeminiCountTokensRequest({}, 'models/gemini-2.5-flash').messages).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 import type { ChatRequest, ReasoningSettings, TextPart, ToolChoice, ToolDefinition } from '../../canonical/index.js';
 import { decodeGeminiContents } from './decode-contents.js';
-import { expectArray, expectRecord, expectString, fail, isRecord, optionalBoolean, optionalInteger, optionalNumber, optionalString, optionalStringArray } from '../expect-field.js';
+import { expectArray, expectRecord, expectString, fail, isRecord, optionalBoolean, optionalInteger, optionalNumber, optionalString, optionalStringArray, optionalTokenLimit } from '../expect-field.js';
 import { pick } from './pick-field.js';
 import { geminiSchemaToJsonSchema } from './gemini-schema-to-json-schema.js';
 
@@ -44,14 +44,24 @@ export function modelFromGeminiPath(modelFromPath: string): string {
   return modelFromPath.startsWith('models/') ? modelFromPath.slice('models/'.length) : modelFromPath;
 }
 
+export interface DecodeGeminiOptions {
+  /** `countTokens` may count a system instruction or tools alone. */
+  allowEmptyContents?: boolean;
+}
+
 /**
  * Client-facing Gemini `generateContent` / `streamGenerateContent` body → canonical request. The
- * model comes from the URL path, streaming from the method. Both camelCase and snake_case field
+ * model comes from the URL path (one `models/` prefix is dropped), streaming from the method. Both camelCase and snake_case field
  * names are accepted. Fields the canonical model does not hold (safetySettings, cachedContent,
  * labels, non-function tools, lossy toolConfig, extra generationConfig keys) go to
  * `extensions.gemini` for a Gemini upstream.
  */
-export function decodeGeminiRequest(body: unknown, modelFromPath: string, stream: boolean): ChatRequest {
+export function decodeGeminiRequest(
+  body: unknown,
+  modelFromPath: string,
+  stream: boolean,
+  options: DecodeGeminiOptions = {},
+): ChatRequest {
   if (!isRecord(body)) fail('body', 'must be a JSON object');
   const model = modelFromGeminiPath(modelFromPath);
   if (model === '') fail('model', 'must not be empty');
@@ -85,6 +95,8 @@ export function decodeGeminiRequest(body: unknown, modelFromPath: string, stream
     if (!KNOWN_FIELDS.has(key)) extensions[key] = body[key];
   }
   if (Object.keys(extensions).length > 0) request.extensions = { gemini: extensions };
+  // Checked last, so a malformed field elsewhere is still the error named.
+  if (request.messages.length === 0 && options.allowEmptyContents !== true) fail('contents', 'must hold at least one content');
   return request;
 }
 
@@ -165,7 +177,7 @@ function decodeToolConfig(config: Record<string, unknown>): { choice?: ToolChoic
 /** Fills the request's sampling fields; returns the generationConfig fields it did not consume. */
 function decodeGenerationConfig(config: Record<string, unknown>, request: ChatRequest): Record<string, unknown> {
   const p = 'generationConfig';
-  const maxOutputTokens = optionalInteger(pick(config, 'maxOutputTokens', 'max_output_tokens'), `${p}.maxOutputTokens`, 1);
+  const maxOutputTokens = optionalTokenLimit(pick(config, 'maxOutputTokens', 'max_output_tokens'), `${p}.maxOutputTokens`);
   if (maxOutputTokens !== undefined) request.maxOutputTokens = maxOutputTokens;
   const temperature = optionalNumber(config['temperature'], `${p}.temperature`);
   if (temperature !== undefined) request.temperature = temperature;

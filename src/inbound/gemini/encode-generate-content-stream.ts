@@ -2,7 +2,7 @@ import { GatewayError, toGatewayError, type StreamEvent } from '../../canonical/
 import type { GeminiGenerateContentResponse, GeminiPart } from '../../wire/gemini/index.js';
 import { encodeGeminiStreamError } from './encode-error.js';
 import { encodeGeminiFinishReason } from './encode-finish-reason.js';
-import { parseArgs } from './encode-model-parts.js';
+import { toolArgumentsObject } from '../../canonical/tool-arguments.js';
 import { encodeGeminiUsageMetadata } from './encode-usage-metadata.js';
 
 export interface EncodeGeminiStreamOptions {
@@ -67,7 +67,7 @@ export async function* encodeGeminiStream(
   let calls: GeminiPart[] = [];
   const finishCall = (state: Extract<BlockState, { kind: 'tool-call' }>): void => {
     state.done = true;
-    calls.push(signed({ functionCall: { name: state.name, args: parseArgs(state.argumentsJson) } }));
+    calls.push(signed({ functionCall: { name: state.name, args: toolArgumentsObject(state.argumentsJson) } }));
   };
   /** Frames for everything waiting (calls, a bare signature) before a new part is written. */
   const flushCalls = (): string => {

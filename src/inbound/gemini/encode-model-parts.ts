@@ -1,4 +1,5 @@
 import type { AssistantContentPart } from '../../canonical/index.js';
+import { toolArgumentsObject } from '../../canonical/tool-arguments.js';
 import type { GeminiPart } from '../../wire/gemini/index.js';
 
 /**
@@ -43,20 +44,10 @@ export function encodeGeminiModelParts(content: readonly AssistantContentPart[])
         if (part.text !== '') pushVisible({ text: part.text });
         break;
       case 'tool-call':
-        pushVisible({ functionCall: { name: part.name, args: parseArgs(part.argumentsJson) } });
+        pushVisible({ functionCall: { name: part.name, args: toolArgumentsObject(part.argumentsJson) } });
         break;
     }
   }
   flushSignature();
   return parts;
-}
-
-export function parseArgs(argumentsJson: string): Record<string, unknown> {
-  if (argumentsJson.trim() === '') return {};
-  try {
-    const value: unknown = JSON.parse(argumentsJson);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }

@@ -23,12 +23,13 @@ import { encodeGeminiModels } from './encode-models.js';
 /** `/v1beta/models/{model}:{action}`; the model may itself hold a colon (`pool:model`), the action follows the last one. */
 const MODEL_ACTION = /^\/v1(?:beta)?\/models\/(.+):(generateContent|streamGenerateContent|countTokens)$/;
 
+/** The model as the path names it (the decoders drop its `models/` prefix) and the action. */
 function modelAndAction(rc: RequestContext): { model: string; action: string } {
-  const match = MODEL_ACTION.exec(rc.path);
-  if (!match) throw new GatewayError('not_found', `no route for ${rc.path}`, { origin: 'client' });
+  // The router chose this route by the same regex on the same path, so it matches.
+  const match = MODEL_ACTION.exec(rc.path)!;
   const model = decodePathSegment(match[1]!);
   if (model === undefined) throw GatewayError.invalidRequest(`model in the path is not valid percent-encoding: ${match[1]}`, 'model');
-  return { model: modelFromGeminiPath(model), action: match[2]! };
+  return { model, action: match[2]! };
 }
 
 function endpoint(modelFromPath: string, stream: boolean): ChatEndpoint {
@@ -56,7 +57,7 @@ async function handleModelAction(req: IncomingMessage, res: ServerResponse, rc: 
   }
   // Without alt=sse Google streams a JSON array; every SDK asks for SSE, which is what we serve.
   const stream = action === 'streamGenerateContent';
-  await serveChat(req, res, rc, ChatBody.of(body, parsed, model), endpoint(model, stream));
+  await serveChat(req, res, rc, ChatBody.of(body, parsed, modelFromGeminiPath(model)), endpoint(model, stream));
 }
 
 export const geminiRoutes: Route[] = [

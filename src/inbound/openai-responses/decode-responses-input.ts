@@ -98,6 +98,9 @@ export function decodeOpenAIResponsesInput(value: unknown): DecodedResponsesInpu
         );
     }
   }
+  if (messages.length === 0) {
+    throw GatewayError.invalidRequest("Invalid value for 'input': must hold at least one item besides system and developer messages.", 'input');
+  }
   return { system, messages };
 }
 

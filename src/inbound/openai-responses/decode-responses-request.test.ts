@@ -34,3 +34,18 @@ describe('decodeOpenAIResponsesRequest', () => {
     expect(() => decodeOpenAIResponsesRequest('x')).toThrow(/JSON object/);
   });
 });
+
+describe('decodeOpenAIResponsesRequest: empty conversations and token limits', () => {
+  it.each([
+    ['empty input', []],
+    ['only system and developer items', [{ role: 'system', content: 'Be brief.' }, { type: 'message', role: 'developer', content: 'No tools.' }]],
+  ])('rejects %s naming input', (_name, input) => {
+    expect(() => decodeOpenAIResponsesRequest({ model: 'm', input })).toThrow(expect.objectContaining({ code: 'invalid_request', status: 400, param: 'input' }));
+  });
+
+  it('rejects max_output_tokens below 1 naming it', () => {
+    expect(() => decodeOpenAIResponsesRequest({ model: 'm', input: 'hi', max_output_tokens: -1 })).toThrow(
+      expect.objectContaining({ status: 400, param: 'max_output_tokens', message: expect.stringContaining('>= 1') }),
+    );
+  });
+});

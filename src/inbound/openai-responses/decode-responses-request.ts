@@ -7,7 +7,7 @@ import {
   expectObject,
   invalidField,
   optionalBoolean,
-  optionalInteger,
+  optionalTokenLimit,
   optionalObject,
   optionalString,
   type JsonObject,
@@ -63,7 +63,7 @@ export function decodeOpenAIResponsesRequest(body: unknown): ChatRequest {
   if (toolChoice !== undefined) request.toolChoice = toolChoice;
   const parallel = optionalBoolean(root.parallel_tool_calls, 'parallel_tool_calls');
   if (parallel !== undefined) request.parallelToolCalls = parallel;
-  const maxOutputTokens = optionalInteger(root.max_output_tokens, 'max_output_tokens');
+  const maxOutputTokens = optionalTokenLimit(root.max_output_tokens, 'max_output_tokens');
   if (maxOutputTokens !== undefined) request.maxOutputTokens = maxOutputTokens;
   decodeSamplingParams(root, request);
   const user = optionalString(root.user, 'user');

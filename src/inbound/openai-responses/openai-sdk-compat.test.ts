@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError, type ChatResponse, type StreamEvent } from '../../canonical/index.js';
 import { fromArray } from '../../../test/fixtures/openai/golden.js';
 import { decodeOpenAIResponsesRequest } from './decode-responses-request.js';
-import { encodeOpenAIResponsesError } from './encode-error.js';
+import { encodeOpenAIError } from '../openai/encode-error.js';
 import { encodeOpenAIResponsesResponse } from './encode-responses-response.js';
 import { encodeOpenAIResponsesStream } from './encode-responses-stream.js';
 
@@ -62,7 +62,7 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   try {
     lastDecoded = decodeOpenAIResponsesRequest(body);
   } catch (error) {
-    const encoded = encodeOpenAIResponsesError(error as GatewayError);
+    const encoded = encodeOpenAIError(error as GatewayError);
     response.writeHead(encoded.status, encoded.headers).end(encoded.body);
     return;
   }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ChatBody } from '../../gateway/chat-body.js';
 import { serveChat, type ChatEndpoint } from '../../gateway/serve-chat.js';
 import { MAX_BODY_BYTES } from '../../http/max-body-bytes.js';
+import { parseJsonBody } from '../../http/parse-json-body.js';
 import { readBody } from '../../http/read-body.js';
 import type { RequestContext } from '../../http/request-context.js';
 import { decodeOpenAIResponsesRequest } from './decode-responses-request.js';
@@ -22,5 +23,5 @@ const responses: ChatEndpoint = {
 /** POST /v1/responses */
 export async function handleResponses(req: IncomingMessage, res: ServerResponse, rc: RequestContext): Promise<void> {
   const body = await readBody(req, MAX_BODY_BYTES);
-  await serveChat(req, res, rc, ChatBody.read(body), responses);
+  await serveChat(req, res, rc, ChatBody.of(body, parseJsonBody(body)), responses);
 }

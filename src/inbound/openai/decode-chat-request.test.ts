@@ -91,3 +91,20 @@ describe('decodeOpenAIChatRequest', () => {
     expect(perCallMs).toBeLessThan(0.5);
   });
 });
+
+describe('decodeOpenAIChatRequest: token limits', () => {
+  const messages = [{ role: 'user', content: 'hi' }];
+  it.each([
+    ['max_tokens', -5],
+    ['max_tokens', 0],
+    ['max_completion_tokens', 0],
+  ])('rejects %s = %d, naming the field', (field, value) => {
+    expect(() => decodeOpenAIChatRequest({ model: 'm', messages, [field]: value })).toThrow(
+      expect.objectContaining({ code: 'invalid_request', status: 400, param: field, message: expect.stringContaining('>= 1') }),
+    );
+  });
+
+  it('accepts 1', () => {
+    expect(decodeOpenAIChatRequest({ model: 'm', messages, max_tokens: 1 }).maxOutputTokens).toBe(1);
+  });
+});

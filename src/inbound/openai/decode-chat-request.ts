@@ -15,6 +15,7 @@ import {
   invalidField,
   optionalBoolean,
   optionalInteger,
+  optionalTokenLimit,
   optionalNumber,
   optionalObject,
   optionalString,
@@ -67,7 +68,7 @@ export function decodeOpenAIChatRequest(body: unknown): ChatRequest {
   if (parallel !== undefined) request.parallelToolCalls = parallel;
 
   const maxOutputTokens =
-    optionalInteger(root.max_completion_tokens, 'max_completion_tokens') ?? optionalInteger(root.max_tokens, 'max_tokens');
+    optionalTokenLimit(root.max_completion_tokens, 'max_completion_tokens') ?? optionalTokenLimit(root.max_tokens, 'max_tokens');
   if (maxOutputTokens !== undefined) request.maxOutputTokens = maxOutputTokens;
   decodeSamplingParams(root, request);
   const presencePenalty = optionalNumber(root.presence_penalty, 'presence_penalty');

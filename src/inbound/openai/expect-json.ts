@@ -1,4 +1,5 @@
 import { GatewayError } from '../../canonical/index.js';
+import { isRecord } from '../expect-field.js';
 
 /**
  * Small hand-rolled validators for client request bodies. Decoding is on the hot path, so the
@@ -8,9 +9,8 @@ import { GatewayError } from '../../canonical/index.js';
 
 export type JsonObject = Record<string, unknown>;
 
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** A plain JSON object: the same check as the other decoders' `isRecord`. */
+export const isJsonObject: (value: unknown) => value is JsonObject = isRecord;
 
 export function describeJson(value: unknown): string {
   if (value === null) return 'null';
@@ -67,6 +67,13 @@ export function optionalInteger(value: unknown, path: string): number | undefine
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   throw invalidField(path, 'an integer', value);
+}
+
+/** A token limit (`max_tokens`, `max_output_tokens`, ...): an integer of at least 1. */
+export function optionalTokenLimit(value: unknown, path: string): number | undefined {
+  const limit = optionalInteger(value, path);
+  if (limit !== undefined && limit < 1) throw invalidField(path, 'an integer >= 1', value);
+  return limit;
 }
 
 export function optionalBoolean(value: unknown, path: string): boolean | undefined {

@@ -7,6 +7,7 @@ import type {
   ToolChoice,
   ToolResultPart,
 } from '../../canonical/index.js';
+import { toolArgumentsObject } from '../../canonical/tool-arguments.js';
 import type {
   AnthropicContentBlockParam,
   AnthropicImageBlock,
@@ -211,7 +212,7 @@ function encodeContent(message: Message): AnthropicContentBlockParam[] {
           type: 'tool_use',
           id: sanitizeToolId(part.id),
           name: part.name,
-          input: parseToolInput(part.argumentsJson),
+          input: toolArgumentsObject(part.argumentsJson),
           ...cacheOf(part),
         });
         break;
@@ -272,21 +273,6 @@ function toolResultBlock(part: ToolResultPart): AnthropicContentBlockParam {
     ...(part.isError ? { is_error: true } : {}),
     ...cacheOf(part),
   };
-}
-
-/**
- * Anthropic `input` is an object; canonical arguments are JSON text that may come from a model
- * that produced invalid JSON. Such arguments become `{}` (the tool result will say what went
- * wrong) rather than failing the whole conversation.
- */
-function parseToolInput(argumentsJson: string): Record<string, unknown> {
-  if (argumentsJson.trim() === '') return {};
-  try {
-    const value: unknown = JSON.parse(argumentsJson);
-    return isRecord(value) ? value : {};
-  } catch {
-    return {};
-  }
 }
 
 /** Anthropic requires `input_schema.type: "object"`; parameterless tools get an empty object schema. */

@@ -173,6 +173,61 @@ describe('OAuthTokenSource', () => {
     expect(attempts).toBe(2);
   });
 
+  it('passes a transient refresh failure (token endpoint 5xx/429) through unchanged, not as authentication', async () => {
+    const path = await writeJson('oauth_creds.json', googleFile(T0 - MINUTE));
+    const blip = new GatewayError('overloaded', 'token refresh failed: HTTP 503', { upstreamStatus: 503 });
+    const source = new OAuthTokenSource({
+      path,
+      format: googleCredsFormat,
+      refresh: async () => {
+        throw blip;
+      },
+      now,
+    });
+    await expect(source.getAccessToken()).rejects.toBe(blip);
+  });
+
+  it('maps raw transport failures of a refresh to upstream_unreachable / upstream_timeout', async () => {
+    const path = await writeJson('oauth_creds.json', googleFile(T0 - MINUTE));
+    const failures: unknown[] = [
+      Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+      Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' }),
+      new DOMException('The operation was aborted due to timeout', 'TimeoutError'),
+    ];
+    const codes: string[] = [];
+    for (const failure of failures) {
+      const source = new OAuthTokenSource({
+        path,
+        format: googleCredsFormat,
+        refresh: async () => {
+          throw failure;
+        },
+        now,
+      });
+      const error = await source.getAccessToken().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(GatewayError);
+      expect((error as GatewayError).retryable).toBe(true);
+      codes.push((error as GatewayError).code);
+    }
+    expect(codes).toEqual(['upstream_unreachable', 'upstream_timeout', 'upstream_timeout']);
+  });
+
+  it('keeps an authentication GatewayError from the refresher as authentication, naming the file', async () => {
+    const path = await writeJson('oauth_creds.json', googleFile(T0 - MINUTE));
+    const source = new OAuthTokenSource({
+      path,
+      format: googleCredsFormat,
+      refresh: async () => {
+        throw new GatewayError('authentication', 'HTTP 400 invalid_grant', { upstreamStatus: 400 });
+      },
+      now,
+    });
+    const error = (await source.getAccessToken().catch((e: unknown) => e)) as GatewayError;
+    expect(error.code).toBe('authentication');
+    expect(error.message).toContain(path);
+    expect(error.message).toContain('invalid_grant');
+  });
+
   it('treats an invalid refresh result as a failed refresh', async () => {
     const path = await writeJson('oauth_creds.json', googleFile(T0 - MINUTE));
     const source = new OAuthTokenSource({

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
 import { GatewayError } from '../canonical/gateway-error.js';
+import { mapTransportError } from '../upstream/map-transport-error.js';
 import type { CredsFileFormat, CredsJson, OAuthTokens } from './creds-file-formats.js';
 import { SingleFlightRefresher, waitWithSignal } from './single-flight-refresher.js';
 
@@ -18,7 +19,11 @@ export interface OAuthTokenSourceOptions {
   /** Path of the creds JSON file; read lazily on first use, rewritten after every refresh. */
   path: string;
   format: CredsFileFormat;
-  /** Calls the provider's token endpoint. Whatever it throws becomes an `authentication` error. */
+  /**
+   * Calls the provider's token endpoint. A GatewayError it throws with a code other than
+   * `authentication` passes through (a transient token-endpoint failure); transport errors become
+   * `upstream_unreachable`/`upstream_timeout`; anything else becomes an `authentication` error.
+   */
   refresh: RefreshTokens;
   /** Refresh this long before `expiresAt`. Default 5 minutes. */
   refreshWindowMs?: number;
@@ -40,6 +45,14 @@ interface LoadedCreds {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** An undici/socket failure (`UND_ERR_*`, `ECONNRESET`, ...) or an AbortSignal.timeout firing. */
+function isTransportError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, name } = error as { code?: unknown; name?: unknown };
+  if (typeof code === 'string' && /^(UND_ERR_|E[A-Z]{3,})/.test(code)) return true;
+  return name === 'TimeoutError';
 }
 
 /**
@@ -200,6 +213,25 @@ export class OAuthTokenSource {
    * rotated the refresh token), adopts its tokens if they are newer and fresh, otherwise calls
    * `refresh` and writes the result back.
    */
+  /**
+   * What a failed refresh rejects with. A GatewayError the refresher already classified as
+   * something other than `authentication` (token endpoint 5xx/429, timeout, unreachable) passes
+   * through unchanged so the pool treats it as the transient blip it is; a raw transport failure
+   * (undici/socket error, timeout) is mapped the same way. Everything else (400/401 answers such as
+   * `invalid_grant`, an unusable answer) is `authentication`: the credentials need attention.
+   */
+  #refreshFailure(error: unknown): GatewayError {
+    if (error instanceof GatewayError && error.code !== 'authentication') return error;
+    if (!(error instanceof GatewayError) && isTransportError(error)) {
+      return mapTransportError(error, undefined, `Token refresh for ${this.#format.name} credentials ${this.path}`);
+    }
+    return new GatewayError(
+      'authentication',
+      `Token refresh for ${this.#format.name} credentials ${this.path} failed: ${describe(error)}`,
+      { cause: error },
+    );
+  }
+
   async #refreshNow(rejectedAccessToken: string | undefined): Promise<OAuthTokens> {
     const onDisk = await readCredsFile(this.path, this.#format);
     const known = this.#creds?.tokens.accessToken;
@@ -220,11 +252,7 @@ export class OAuthTokenSource {
       refreshed = await this.#refresh({ ...current });
       validateRefreshed(refreshed);
     } catch (error) {
-      throw new GatewayError(
-        'authentication',
-        `Token refresh for ${this.#format.name} credentials ${this.path} failed: ${describe(error)}`,
-        { cause: error },
-      );
+      throw this.#refreshFailure(error);
     }
     const tokens: OAuthTokens = {
       accessToken: refreshed.accessToken,

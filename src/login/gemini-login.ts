@@ -7,17 +7,14 @@ import { startLoopbackRedirect } from './loopback-redirect.js';
 import { describeOAuthError, numberField, postForm, requireStringField } from './oauth-http.js';
 import { createPkce, createState } from './pkce.js';
 import { writeCredsFile } from './write-creds-file.js';
+// gemini-cli's public "installed application" OAuth client (protocols.md §4.7; installed-app
+// secrets are not confidential; overridable with --client-id / --client-secret) and Google's token
+// endpoint, shared with the adapter's refresher.
+import { GEMINI_CLI_CLIENT_ID, GEMINI_CLI_CLIENT_SECRET, GOOGLE_TOKEN_URL } from '../upstream/gemini-cli-oauth/gemini-cli-client.js';
 
 export const GEMINI_POOL_KEY = 'gemini-cli-oauth';
 
 export const GOOGLE_AUTH_URL = 'https://accounts.google.com/o/oauth2/v2/auth';
-export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
-/**
- * gemini-cli's public "installed application" OAuth client (protocols.md §4.7; Google documents
- * that installed-app secrets are not confidential). Overridable with --client-id / --client-secret.
- */
-export { GEMINI_CLI_CLIENT_ID, GEMINI_CLI_CLIENT_SECRET } from '../upstream/gemini-cli-oauth/gemini-cli-client.js';
-import { GEMINI_CLI_CLIENT_ID, GEMINI_CLI_CLIENT_SECRET } from '../upstream/gemini-cli-oauth/gemini-cli-client.js';
 export const GEMINI_SCOPES = [
   'https://www.googleapis.com/auth/cloud-platform',
   'https://www.googleapis.com/auth/userinfo.email',

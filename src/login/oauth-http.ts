@@ -11,12 +11,14 @@ const TIMEOUT_MS = 30_000;
 
 async function send(url: string, body: string, contentType: string): Promise<OAuthAnswer> {
   let response: Response;
+  let text: string;
   try {
     response = await fetch(url, { method: 'POST', headers: { 'content-type': contentType, accept: 'application/json' }, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    // Inside the try: a connection reset or timeout while the body streams is a LoginError too.
+    text = await response.text();
   } catch (error) {
     throw new LoginError(`could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const text = await response.text();
   let json: Record<string, unknown> = {};
   try {
     const parsed: unknown = JSON.parse(text);

@@ -5,6 +5,7 @@ import { HttpUpstream } from '../http-upstream.js';
 import { parseBaseUrl, requireString } from '../parse-base-url.js';
 import type { AdapterDeps, CallOptions, ForwardRequest, ProviderAdapter, UpstreamConnection } from '../provider-adapter.js';
 import { forwardVia } from '../forward-via.js';
+import { modelListIds } from '../model-list-ids.js';
 import { readJsonBody } from '../read-json-body.js';
 import { decodeAnthropicUpstreamError } from './decode-anthropic-error.js';
 import { decodeAnthropicUpstreamResponse } from './decode-messages-response.js';
@@ -32,8 +33,8 @@ function headersFor(apiKey: string, stream: boolean, extra?: Record<string, stri
 }
 
 function createClaudeConnection(http: HttpUpstream, apiKey: string): UpstreamConnection {
-  const post = (path: string, body: string | Buffer, stream: boolean, options: CallOptions, headers?: Record<string, string>) =>
-    http.request({ method: 'POST', path, headers: headersFor(apiKey, stream, headers), body, signal: options.signal });
+  const post = (path: string, body: string | Buffer, stream: boolean, options: CallOptions) =>
+    http.request({ method: 'POST', path, headers: headersFor(apiKey, stream), body, signal: options.signal });
   return {
     async generate(request: ChatRequest, options: CallOptions) {
       const body = JSON.stringify(encodeAnthropicUpstreamRequest({ ...request, stream: false }));
@@ -53,8 +54,7 @@ function createClaudeConnection(http: HttpUpstream, apiKey: string): UpstreamCon
     },
     async listModels(options: CallOptions) {
       const response = await http.request({ method: 'GET', path: '/models', headers: headersFor(apiKey, false), signal: options.signal });
-      const body = (await readJsonBody(response, options.signal)) as { data?: Array<{ id?: unknown }> };
-      return (body.data ?? []).map((model) => model.id).filter((id): id is string => typeof id === 'string');
+      return modelListIds(await readJsonBody(response, options.signal), 'Anthropic upstream');
     },
     async close() {
       // Connections belong to the shared agent.

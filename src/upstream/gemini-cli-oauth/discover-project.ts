@@ -32,6 +32,14 @@ function needsProjectId(tier: string): GatewayError {
   );
 }
 
+/** A JSON answer that must be an object; null, arrays and scalars are `bad_upstream_response`. */
+function objectAnswer(value: unknown, what: string): object {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new GatewayError('bad_upstream_response', `Code Assist ${what} answered ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not an object`);
+  }
+  return value;
+}
+
 function projectOf(operation: CodeAssistOperation): string | undefined {
   const id = operation.response?.cloudaicompanionProject?.id;
   return typeof id === 'string' && id !== '' ? id : undefined;
@@ -47,7 +55,7 @@ function projectOf(operation: CodeAssistOperation): string | undefined {
 export async function discoverCodeAssistProject(client: CodeAssistClient, options: DiscoverProjectOptions): Promise<string> {
   const { signal } = options;
   const loadBody: CodeAssistLoadRequest = { metadata: METADATA };
-  const loaded = (await readJsonBody(await client.call({ method: 'POST', path: ':loadCodeAssist', body: loadBody, signal }), signal)) as CodeAssistLoadResponse;
+  const loaded = objectAnswer(await readJsonBody(await client.call({ method: 'POST', path: ':loadCodeAssist', body: loadBody, signal }), signal), 'loadCodeAssist') as CodeAssistLoadResponse;
 
   if (loaded.currentTier) {
     if (typeof loaded.cloudaicompanionProject === 'string' && loaded.cloudaicompanionProject !== '') return loaded.cloudaicompanionProject;
@@ -62,7 +70,7 @@ export async function discoverCodeAssistProject(client: CodeAssistClient, option
   }
   const onboardBody: CodeAssistOnboardRequest = { tierId: tier.id, metadata: METADATA };
   const onboard = async (): Promise<CodeAssistOperation> =>
-    (await readJsonBody(await client.call({ method: 'POST', path: ':onboardUser', body: onboardBody, signal }), signal)) as CodeAssistOperation;
+    objectAnswer(await readJsonBody(await client.call({ method: 'POST', path: ':onboardUser', body: onboardBody, signal }), signal), 'onboardUser') as CodeAssistOperation;
 
   let operation = await onboard();
   for (let poll = 0; !operation.done; poll++) {
@@ -71,7 +79,7 @@ export async function discoverCodeAssistProject(client: CodeAssistClient, option
     await options.sleep(delay, signal);
     operation =
       typeof operation.name === 'string' && operation.name !== ''
-        ? ((await readJsonBody(await client.call({ method: 'GET', path: `/${operation.name.replace(/^\/+/, '')}`, signal }), signal)) as CodeAssistOperation)
+        ? (objectAnswer(await readJsonBody(await client.call({ method: 'GET', path: `/${operation.name.replace(/^\/+/, '')}`, signal }), signal), 'operation poll') as CodeAssistOperation)
         : await onboard();
   }
   if (operation.error) throw new GatewayError('upstream_error', `Code Assist onboarding failed: ${operation.error.message ?? operation.error.status ?? 'unknown error'}`);

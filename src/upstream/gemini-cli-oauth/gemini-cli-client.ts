@@ -5,3 +5,5 @@
  */
 export const GEMINI_CLI_CLIENT_ID = '681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com';
 export const GEMINI_CLI_CLIENT_SECRET = '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';
+/** Google's OAuth2 token endpoint (code exchange at login, refresh afterwards). */
+export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';

@@ -42,8 +42,8 @@ export interface GeminiCliOAuthSettings {
   projectId: string | undefined;
   baseUrl: URL;
   tokenUrl: URL;
-  clientId: string | undefined;
-  clientSecret: string | undefined;
+  clientId: string;
+  clientSecret: string;
 }
 
 function optionalString(value: unknown, field: string): string | undefined {

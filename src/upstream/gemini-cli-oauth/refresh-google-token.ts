@@ -2,15 +2,15 @@ import type { Dispatcher } from 'undici';
 import type { OAuthTokens } from '../../credentials/creds-file-formats.js';
 import type { RefreshedTokens } from '../../credentials/oauth-token-source.js';
 import { mapTransportError } from '../map-transport-error.js';
+import { tokenEndpointFailure } from '../token-endpoint-failure.js';
+export { GOOGLE_TOKEN_URL } from './gemini-cli-client.js';
 import type { UpstreamTimeouts } from '../upstream-timeouts.js';
-
-export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 
 export interface GoogleRefreshOptions {
   tokenUrl: URL;
-  /** Both required to refresh; a missing one fails each refresh with a message naming it. */
-  clientId: string | undefined;
-  clientSecret: string | undefined;
+  /** The installed-app OAuth client (gemini-cli's public one unless the instance overrides it). */
+  clientId: string;
+  clientSecret: string;
   dispatcher: Dispatcher;
   timeouts: UpstreamTimeouts;
   now: () => number;
@@ -36,17 +36,15 @@ function errorText(status: number, text: string): string {
 /**
  * The Google OAuth2 refresh call (protocols.md §4.7): a form POST of the refresh token with the
  * installed-app client id/secret. Google normally returns no new refresh token, so none is
- * reported then and the token source keeps the old one. Failures throw an Error whose message
- * names the status and Google's `error` code (`invalid_grant` = re-login needed) but never a
- * token or secret; the token source turns it into an `authentication` GatewayError.
+ * reported then and the token source keeps the old one. Error messages name the status and
+ * Google's `error` code (`invalid_grant` = re-login needed) but never a token or secret. A 5xx/429
+ * answer or a transport failure throws a retryable GatewayError; a 400/401/403 answer or an
+ * unusable body ends up as an `authentication` error.
  */
 export function createGoogleTokenRefresher(options: GoogleRefreshOptions): (current: OAuthTokens) => Promise<RefreshedTokens> {
   const path = `${options.tokenUrl.pathname}${options.tokenUrl.search}`;
   return async (current) => {
     const { clientId, clientSecret } = options;
-    if (clientId === undefined || clientSecret === undefined) {
-      throw new Error('GEMINI_OAUTH_CLIENT_ID and GEMINI_OAUTH_CLIENT_SECRET must be set on the instance to refresh Google tokens');
-    }
     const body = new URLSearchParams({
       grant_type: 'refresh_token',
       refresh_token: current.refreshToken,
@@ -71,7 +69,9 @@ export function createGoogleTokenRefresher(options: GoogleRefreshOptions): (curr
     } catch (error) {
       throw mapTransportError(error, undefined, `POST ${options.tokenUrl.origin}${options.tokenUrl.pathname}`);
     }
-    if (response.statusCode < 200 || response.statusCode >= 300) throw new Error(errorText(response.statusCode, text));
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      throw tokenEndpointFailure(response.statusCode, response.headers, errorText(response.statusCode, text), options.now());
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -1,6 +1,7 @@
 import { GatewayError } from '../../canonical/index.js';
 import type { KiroEventFrame } from '../../wire/kiro/index.js';
 import { classifyUpstreamStatus } from '../classify-upstream-status.js';
+import { isTokenProblem } from '../token-problem.js';
 
 type HeaderBag = Record<string, string | string[] | undefined>;
 type Json = Record<string, unknown>;
@@ -14,10 +15,6 @@ function header(headers: HeaderBag, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** A 403 (or 401) whose message says the bearer token is bad: a refresh can cure it. */
-const TOKEN_PROBLEM = /bearer token|security token|(access|auth\w*)?\s*token.{0,40}(invalid|expired)|(invalid|expired).{0,20}token|unauthori[sz]ed|not authenticated/i;
-/** Account problems a refresh cannot cure (suspended, not entitled). */
-const ACCOUNT_PROBLEM = /suspend|disabled|banned|not (authori[sz]ed|entitled|allowed) to (use|access)|subscription/i;
 
 /** First day of the month after `now`, 00:00 UTC: when Kiro's monthly quota resets. */
 export function nextMonthlyResetMs(now: number): number {
@@ -81,7 +78,7 @@ export function decodeKiroUpstreamError(status: number, headers: HeaderBag, body
   const described = reason ? `${message} (${reason})` : message;
 
   if (status === 402) return quotaExhausted(`Kiro quota exhausted: ${described}`, body, status, now);
-  if (status === 401 || (status === 403 && TOKEN_PROBLEM.test(message) && !ACCOUNT_PROBLEM.test(message))) {
+  if (status === 401 || (status === 403 && isTokenProblem(message))) {
     return new GatewayError('authentication', `Kiro rejected the access token: ${described}`, { upstreamStatus: status });
   }
   if (status === 400 && (/CONTENT_LENGTH_EXCEEDS_THRESHOLD/.test(reason) || /content length exceeds/i.test(message))) {

@@ -55,7 +55,7 @@ describe('kiroAdapter.connect', () => {
     await mock.close();
   });
 
-  it('validates fields without touching the network or the creds file', () => {
+  it('validates fields without touching the network or the creds file', async () => {
     expect(() => kiroAdapter.connect({ uuid: 'x' }, deps())).toThrow(expect.objectContaining({ field: 'KIRO_OAUTH_CREDS_FILE_PATH' }));
     expect(() => kiroAdapter.connect(record({ KIRO_BASE_URL: 'ftp://x' }), deps())).toThrow(InstanceConfigError);
     expect(() => kiroAdapter.connect(record({ KIRO_REFRESH_URL: 42 }), deps())).toThrow(expect.objectContaining({ field: 'KIRO_REFRESH_URL' }));
@@ -63,9 +63,11 @@ describe('kiroAdapter.connect', () => {
     expect(() => kiroAdapter.connect(record({ KIRO_MODEL_MAP: 'x' }), deps())).toThrow(expect.objectContaining({ field: 'KIRO_MODEL_MAP' }));
     const before = mock.requests.length;
     const connection = kiroAdapter.connect(record({ KIRO_OAUTH_CREDS_FILE_PATH: 'does-not-exist.json', KIRO_BASE_URL: undefined }), deps());
-    expect(connection).toBeDefined();
     expect(mock.requests.length).toBe(before);
     expect(withRegion('https://q.{region}.amazonaws.com', 'eu-central-1').href).toBe('https://q.eu-central-1.amazonaws.com/');
+    // A usable connection whose creds file is only read on the first call, which then names it.
+    await expect(connection.generate(ask(), signal())).rejects.toMatchObject({ code: 'authentication', message: expect.stringContaining('does-not-exist.json') });
+    expect(mock.requests.length).toBe(before);
   });
 
   it('a missing creds file is an authentication error naming the file', async () => {

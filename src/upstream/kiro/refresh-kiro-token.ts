@@ -3,6 +3,9 @@ import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { CredsJson, OAuthTokens } from '../../credentials/creds-file-formats.js';
 import type { RefreshedTokens } from '../../credentials/oauth-token-source.js';
+import type { GatewayError } from '../../canonical/index.js';
+import { mapTransportError } from '../map-transport-error.js';
+import { tokenEndpointFailure } from '../token-endpoint-failure.js';
 import type {
   KiroOidcErrorBody,
   KiroOidcRefreshRequest,
@@ -83,21 +86,26 @@ export interface KiroRefreshOptions {
 
 interface PostResult {
   status: number;
+  headers: Record<string, string | string[] | undefined>;
   text: string;
 }
 
 async function postJson(dispatcher: Dispatcher, url: URL, body: unknown, timeoutMs: number): Promise<PostResult> {
-  const response = await dispatcher.request({
-    origin: url.origin,
-    path: url.pathname + url.search,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-  });
-  return { status: response.statusCode, text: await response.body.text() };
+  try {
+    const response = await dispatcher.request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+  } catch (error) {
+    throw mapTransportError(error, undefined, `POST ${url.origin}${url.pathname}`);
+  }
 }
 
 function parseObject(text: string): Record<string, unknown> {
@@ -115,19 +123,22 @@ function expiresAt(body: { expiresIn?: unknown; expiresAt?: unknown }, now: numb
   return now + DEFAULT_EXPIRES_IN_S * 1000;
 }
 
-/** Error text for a failed refresh: status plus the server's own words, never a token. */
-function failure(kind: string, result: PostResult): Error {
+/**
+ * A failed refresh: status plus the server's own words, never a token. 5xx/429 are retryable
+ * upstream errors; 400/401/403 (and anything else) are `authentication`.
+ */
+function failure(kind: string, result: PostResult, now: number): GatewayError {
   const body = parseObject(result.text) as KiroOidcErrorBody & { message?: unknown };
   const what = [body.error, body.error_description, typeof body.message === 'string' ? body.message : undefined].filter(Boolean).join(': ');
-  return new Error(`${kind} refresh answered HTTP ${result.status}${what ? ` ${what}` : ''}`);
+  return tokenEndpointFailure(result.status, result.headers, `${kind} refresh answered HTTP ${result.status}${what ? ` ${what}` : ''}`, now);
 }
 
 /**
  * The `refresh` function for an OAuthTokenSource over a Kiro creds file (protocols.md §5.6):
  * social logins POST `{refreshToken}` to the Kiro auth service; Builder ID / IdC logins use the
  * SSO-OIDC `refresh_token` grant with their client credentials. A missing refresh token in the
- * answer keeps the old one. Throws a plain Error on failure (the token source turns it into an
- * `authentication` GatewayError).
+ * answer keeps the old one. A 5xx/429 answer or a transport failure throws a retryable
+ * GatewayError; a 400/401/403 answer or an unusable body ends up as an `authentication` error.
  */
 export function kiroTokenRefresher(options: KiroRefreshOptions): (current: OAuthTokens) => Promise<RefreshedTokens> {
   return async (current) => {
@@ -139,7 +150,7 @@ export function kiroTokenRefresher(options: KiroRefreshOptions): (current: OAuth
       const region = str(creds['idcRegion']) ?? kiroRegion(creds);
       const request: KiroOidcRefreshRequest = { ...client, grantType: 'refresh_token', refreshToken: current.refreshToken };
       const result = await postJson(options.dispatcher, withRegion(options.refreshIdcUrl, region), request, options.timeoutMs);
-      if (result.status !== 200) throw failure('OIDC', result);
+      if (result.status !== 200) throw failure('OIDC', result, options.now());
       const body = parseObject(result.text) as KiroOidcRefreshResponse;
       if (typeof body.accessToken !== 'string' || body.accessToken === '') throw new Error('OIDC refresh answered without an accessToken');
       return {
@@ -150,7 +161,7 @@ export function kiroTokenRefresher(options: KiroRefreshOptions): (current: OAuth
     }
     const request: KiroSocialRefreshRequest = { refreshToken: current.refreshToken };
     const result = await postJson(options.dispatcher, withRegion(options.refreshUrl, kiroRegion(creds)), request, options.timeoutMs);
-    if (result.status !== 200) throw failure('Kiro social', result);
+    if (result.status !== 200) throw failure('Kiro social', result, options.now());
     const body = parseObject(result.text) as KiroSocialRefreshResponse;
     if (typeof body.accessToken !== 'string' || body.accessToken === '') throw new Error('Kiro social refresh answered without an accessToken');
     if (typeof body.profileArn === 'string' && body.profileArn !== '') options.onProfileArn?.(body.profileArn);

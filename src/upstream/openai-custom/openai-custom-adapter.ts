@@ -5,6 +5,7 @@ import { HttpUpstream } from '../http-upstream.js';
 import { parseBaseUrl, requireString } from '../parse-base-url.js';
 import type { AdapterDeps, CallOptions, ForwardRequest, ProviderAdapter, UpstreamConnection } from '../provider-adapter.js';
 import { forwardVia } from '../forward-via.js';
+import { modelListIds } from '../model-list-ids.js';
 import { readJsonBody } from '../read-json-body.js';
 import { decodeOpenAIUpstreamResponse } from './decode-chat-response.js';
 import { decodeOpenAIUpstreamStream } from './decode-chat-stream.js';
@@ -28,17 +29,16 @@ function hasEntries(headers: Record<string, string>): boolean {
 
 /** An OpenAI-compatible upstream: `OPENAI_BASE_URL` (including `/v1`) and `OPENAI_API_KEY`. */
 export function createOpenAICompatibleConnection(http: HttpUpstream, apiKey: string, extraHeaders?: Record<string, string>): UpstreamConnection {
-  // Built once: OpenAI clients pass no headers through, so most forwards reuse these as they are.
+  // Built once: generate/stream/probe and most forwards (OpenAI clients pass no headers through) reuse these.
   const forwardStream = jsonHeaders(apiKey, true, extraHeaders);
   const forwardPlain = jsonHeaders(apiKey, false, extraHeaders);
-  const post = (path: string, body: string | Buffer, stream: boolean, options: CallOptions, headers?: Record<string, string>) =>
-    http.request({ method: 'POST', path, headers: jsonHeaders(apiKey, stream, { ...extraHeaders, ...headers }), body, signal: options.signal });
+  const post = (path: string, body: string | Buffer, stream: boolean, options: CallOptions) =>
+    http.request({ method: 'POST', path, headers: stream ? forwardStream : forwardPlain, body, signal: options.signal });
 
   return {
     async generate(request: ChatRequest, options: CallOptions) {
       const body = JSON.stringify(encodeOpenAIUpstreamRequest({ ...request, stream: false }));
-      const headers = jsonHeaders(apiKey, false, extraHeaders);
-      return decodeOpenAIUpstreamResponse(await http.postJson('/chat/completions', headers, body, options));
+      return decodeOpenAIUpstreamResponse(await http.postJson('/chat/completions', forwardPlain, body, options));
     },
     async stream(request: ChatRequest, options: CallOptions) {
       const body = JSON.stringify(encodeOpenAIUpstreamRequest({ ...request, stream: true }));
@@ -58,8 +58,7 @@ export function createOpenAICompatibleConnection(http: HttpUpstream, apiKey: str
     },
     async listModels(options: CallOptions) {
       const response = await http.request({ method: 'GET', path: '/models', headers: jsonHeaders(apiKey, false), signal: options.signal });
-      const body = (await readJsonBody(response, options.signal)) as { data?: Array<{ id?: unknown }> };
-      return (body.data ?? []).map((model) => model.id).filter((id): id is string => typeof id === 'string');
+      return modelListIds(await readJsonBody(response, options.signal), 'OpenAI-compatible upstream');
     },
     async close() {
       // Connections belong to the shared agent; nothing per instance to release.

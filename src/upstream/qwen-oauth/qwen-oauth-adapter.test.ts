@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startQwenMock, type QwenMock } from '../../../test/mocks/qwen-mock.js';
-import type { ChatRequest } from '../../canonical/index.js';
+import { GatewayError, type ChatRequest } from '../../canonical/index.js';
 import { InstanceConfigError } from '../../config/instance-record.js';
 import type { AdapterDeps, UpstreamConnection } from '../provider-adapter.js';
 import { decodeQwenUpstreamError, msUntilBeijingMidnight } from './decode-qwen-error.js';
@@ -31,6 +31,20 @@ describe('qwenBaseUrl', () => {
 
   it('rejects a non-http scheme', () => {
     expect(() => qwenBaseUrl('ftp://x')).toThrow(/http/);
+  });
+
+  it('reports an unusable resource_url as an authentication error naming the creds file field', () => {
+    for (const bad of ['ftp://x', 'http://example.com:99999', 'https://exa mple.com']) {
+      let thrown: unknown;
+      try {
+        qwenBaseUrl(bad);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(GatewayError);
+      expect(thrown).toMatchObject({ code: 'authentication', origin: 'gateway' });
+      expect((thrown as Error).message).toMatch(/credentials file field resource_url/);
+    }
   });
 });
 
@@ -131,6 +145,28 @@ describe('qwenOAuthAdapter', () => {
     await writeCreds({ access_token: tokens.accessToken, refresh_token: tokens.refreshToken, expiry_date: 0 });
     connection = qwenOAuthAdapter.connect({ uuid: 'a', QWEN_OAUTH_CREDS_FILE_PATH: 'creds.json', QWEN_OAUTH_BASE_URL: mock.oauthUrl }, deps());
     await connection.probe('coder-model', call());
+  });
+
+  it('fails a request with a bad resource_url in the creds file as authentication, not internal', async () => {
+    const tokens = mock.issue();
+    await writeCreds({ access_token: tokens.accessToken, refresh_token: tokens.refreshToken, resource_url: 'http://bad host', expiry_date: Date.now() + 3_600_000 });
+    connection = qwenOAuthAdapter.connect({ uuid: 'a', QWEN_OAUTH_CREDS_FILE_PATH: 'creds.json', QWEN_OAUTH_BASE_URL: mock.oauthUrl }, deps());
+    await expect(connection.generate(request, call())).rejects.toMatchObject({ code: 'authentication', message: expect.stringMatching(/resource_url/) });
+  });
+
+  it('refreshes on a 403 that blames the token, but not on any other 403', async () => {
+    const tokens = mock.issue();
+    await writeCreds({ access_token: tokens.accessToken, refresh_token: tokens.refreshToken, resource_url: mock.chatUrl, expiry_date: Date.now() + 3_600_000 });
+    connection = qwenOAuthAdapter.connect({ uuid: 'a', QWEN_OAUTH_CREDS_FILE_PATH: 'creds.json', QWEN_OAUTH_BASE_URL: mock.oauthUrl }, deps());
+    const before = mock.counts.refresh;
+    mock.upstream.setFault(tokens.accessToken, { kind: 'status', status: 403, times: 1, body: JSON.stringify({ error: { code: 'access_denied', message: 'model coder-model not allowed for this account' } }) });
+    await expect(connection.generate(request, call())).rejects.toMatchObject({ code: 'permission' });
+    expect(mock.counts.refresh).toBe(before);
+
+    mock.upstream.setFault(tokens.accessToken, { kind: 'status', status: 403, times: 1, body: JSON.stringify({ error: { message: 'Invalid access token or token expired' } }) });
+    const response = await connection.generate(request, call());
+    expect(response.content.length).toBeGreaterThan(0);
+    expect(mock.counts.refresh).toBe(before + 1);
   });
 
   it('does not refresh on a quota answer, and a failed refresh is an authentication error', async () => {

@@ -10,6 +10,7 @@ import type { UpstreamTimeouts } from '../upstream-timeouts.js';
 import { decodeOpenAIUpstreamResponse } from '../openai-custom/decode-chat-response.js';
 import { decodeOpenAIUpstreamStream } from '../openai-custom/decode-chat-stream.js';
 import { encodeOpenAIUpstreamRequest } from '../openai-custom/encode-chat-request.js';
+import { isTokenProblem } from '../token-problem.js';
 import { qwenBaseUrl } from './qwen-base-url.js';
 
 export type QwenTokens = Pick<OAuthTokenSource, 'getAccessToken' | 'forceRefresh' | 'getCredsJson'>;
@@ -28,14 +29,20 @@ export interface QwenConnectionOptions {
   headers: Record<string, string>;
 }
 
-/** A rejected token (401) or one the upstream refuses (403 that is not a quota answer). */
+/**
+ * A rejected token: an upstream 401, or a 403 whose message says the token is invalid/expired
+ * (as for Kiro). Any other 403 ("model not allowed", an account problem) is not cured by a
+ * refresh, so it must not force one on every request.
+ */
 function tokenRejected(error: unknown): boolean {
-  return isGatewayError(error) && (error.code === 'authentication' || error.code === 'permission') && error.upstreamStatus !== undefined;
+  if (!isGatewayError(error) || error.upstreamStatus === undefined) return false;
+  if (error.code === 'authentication') return true;
+  return error.code === 'permission' && error.upstreamStatus === 403 && isTokenProblem(error.message);
 }
 
 /**
  * Qwen's OpenAI-compatible chat endpoint reached with an OAuth bearer taken fresh from the token
- * source on every call. A 401/403 refreshes the token once and retries the call once; a refresh
+ * source on every call. A rejected token (see tokenRejected) is refreshed once and the call retried once; a refresh
  * that fails rejects with the token source's `authentication` error.
  */
 export function createQwenOAuthConnection(options: QwenConnectionOptions): UpstreamConnection {

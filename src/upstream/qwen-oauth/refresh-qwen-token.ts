@@ -1,5 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { RefreshedTokens, RefreshTokens } from '../../credentials/oauth-token-source.js';
+import { mapTransportError } from '../map-transport-error.js';
+import { tokenEndpointFailure } from '../token-endpoint-failure.js';
 import { QWEN_TOKEN_PATH } from './qwen-oauth-constants.js';
 
 export interface QwenRefreshOptions {
@@ -29,25 +31,34 @@ function describeError(status: number, text: string): string {
 }
 
 /**
- * The `refresh_token` grant against Qwen's OAuth server (protocols.md §6.2). Throws a plain Error
- * (the token source turns it into an `authentication` GatewayError); never puts a token in it.
+ * The `refresh_token` grant against Qwen's OAuth server (protocols.md §6.2). A 5xx/429 answer or
+ * a transport failure throws a retryable GatewayError; a 400/401/403 answer or an unusable body
+ * ends up as an `authentication` error. Never puts a token in a message.
  */
 export function createQwenTokenRefresher(options: QwenRefreshOptions): RefreshTokens {
   const basePath = options.oauthBaseUrl.pathname.replace(/\/+$/, '');
   return async (current) => {
     const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: current.refreshToken, client_id: options.clientId }).toString();
-    const response = await options.dispatcher.request({
-      origin: options.oauthBaseUrl.origin,
-      path: basePath + QWEN_TOKEN_PATH,
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body,
-      signal: AbortSignal.timeout(options.timeoutMs),
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-    });
-    const text = await response.body.text();
-    if (response.statusCode < 200 || response.statusCode >= 300) throw new Error(describeError(response.statusCode, text));
+    let response: Dispatcher.ResponseData;
+    let text: string;
+    try {
+      response = await options.dispatcher.request({
+        origin: options.oauthBaseUrl.origin,
+        path: basePath + QWEN_TOKEN_PATH,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body,
+        signal: AbortSignal.timeout(options.timeoutMs),
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+      });
+      text = await response.body.text();
+    } catch (error) {
+      throw mapTransportError(error, undefined, `POST ${options.oauthBaseUrl.origin}${basePath}${QWEN_TOKEN_PATH}`);
+    }
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      throw tokenEndpointFailure(response.statusCode, response.headers, describeError(response.statusCode, text), options.now());
+    }
     let json: Record<string, unknown>;
     try {
       json = JSON.parse(text) as Record<string, unknown>;

@@ -16,7 +16,7 @@ export interface ChatEndpoint {
   /** Client headers that the same-protocol upstream should receive (anthropic-beta, ...). */
   passHeaders?: readonly string[];
   decode(body: Record<string, unknown>): ChatRequest;
-  encodeResponse(response: ChatResponse, clientModel: string): string;
+  encodeResponse(response: ChatResponse, clientModel: string, request: ChatRequest): string;
   encodeStream(events: AsyncIterable<StreamEvent>, clientModel: string, request: ChatRequest): AsyncIterable<string>;
   encodeStreamError(error: GatewayError): string;
   /** The conversation's opening, hashed for session affinity; undefined when the body has none (its decoder reports that). */
@@ -73,7 +73,7 @@ export async function serveChat(req: IncomingMessage, res: ServerResponse, rc: R
     target,
     request,
     sessionKey,
-    encodeResponse: (response) => endpoint.encodeResponse(response, model),
+    encodeResponse: (response) => endpoint.encodeResponse(response, model, request),
     encodeStream: (events) => endpoint.encodeStream(events, model, request),
   });
 }

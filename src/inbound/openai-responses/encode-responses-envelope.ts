@@ -1,4 +1,4 @@
-import type { FinishReason, Usage } from '../../canonical/index.js';
+import type { ChatRequest, FinishReason, ToolChoice, Usage } from '../../canonical/index.js';
 import type {
   OpenAIResponsesOutputItem,
   OpenAIResponsesResponse,
@@ -59,10 +59,42 @@ export interface ResponsesEnvelopeFields {
   output: OpenAIResponsesOutputItem[];
   usage: Usage | null;
   outcome: ResponsesOutcome | { status: 'in_progress'; incompleteDetails: null; error: null };
+  /** The request, whose settings the `response` object repeats as the API does. */
+  request?: ChatRequest | undefined;
+}
+
+function encodeToolChoice(choice: ToolChoice | undefined): unknown {
+  if (!choice) return 'auto';
+  return choice.type === 'tool' ? { type: 'function', name: choice.name } : choice.type;
+}
+
+/**
+ * The request settings a `response` object repeats. `instructions` is the canonical system text:
+ * the request's `instructions` plus any system or developer input items, which the canonical
+ * model keeps together.
+ */
+function requestEcho(request: ChatRequest | undefined): Pick<OpenAIResponsesResponse, 'instructions' | 'parallel_tool_calls' | 'tool_choice' | 'tools' | 'metadata' | 'temperature' | 'top_p'> {
+  const system = request?.system?.map((part) => part.text).join('\n');
+  return {
+    instructions: system ? system : null,
+    parallel_tool_calls: request?.parallelToolCalls ?? true,
+    tool_choice: encodeToolChoice(request?.toolChoice),
+    tools: (request?.tools ?? []).map((tool) => ({
+      type: 'function',
+      name: tool.name,
+      ...(tool.description !== undefined ? { description: tool.description } : {}),
+      parameters: tool.inputSchema,
+      strict: tool.strict ?? null,
+    })),
+    metadata: {},
+    temperature: request?.temperature ?? null,
+    top_p: request?.topP ?? null,
+  };
 }
 
 /** The `response` object shared by the non-streaming answer and the lifecycle stream events. */
 export function encodeOpenAIResponsesEnvelope(fields: ResponsesEnvelopeFields): OpenAIResponsesResponse {
+  const echo = requestEcho(fields.request);
   return {
     id: fields.id,
     object: 'response',
@@ -73,12 +105,6 @@ export function encodeOpenAIResponsesEnvelope(fields: ResponsesEnvelopeFields): 
     error: fields.outcome.error,
     incomplete_details: fields.outcome.incompleteDetails,
     usage: fields.usage ? encodeOpenAIResponsesUsage(fields.usage) : null,
-    instructions: null,
-    parallel_tool_calls: true,
-    tool_choice: 'auto',
-    tools: [],
-    metadata: {},
-    temperature: null,
-    top_p: null,
+    ...echo,
   };
 }

@@ -1,4 +1,4 @@
-import type { ChatResponse } from '../../canonical/index.js';
+import type { ChatRequest, ChatResponse } from '../../canonical/index.js';
 import type {
   OpenAIResponsesOutputItem,
   OpenAIResponsesOutputMessage,
@@ -16,7 +16,7 @@ import {
  * `reasoning` items (text as a summary, redacted data as `encrypted_content`), each run of text
  * parts one `message` item, each tool call a `function_call` item, in content order.
  */
-export function encodeOpenAIResponsesResponse(response: ChatResponse, clientModel: string): OpenAIResponsesResponse {
+export function encodeOpenAIResponsesResponse(response: ChatResponse, clientModel: string, request?: ChatRequest): OpenAIResponsesResponse {
   const id = toResponsesId(response.id);
   const outcome = responsesOutcome(response.finishReason);
   const itemStatus = outcome.status === 'incomplete' ? 'incomplete' : 'completed';
@@ -52,5 +52,5 @@ export function encodeOpenAIResponsesResponse(response: ChatResponse, clientMode
       });
     }
   }
-  return encodeOpenAIResponsesEnvelope({ id, createdAt: response.created, model: clientModel, output, usage: response.usage, outcome });
+  return encodeOpenAIResponsesEnvelope({ id, createdAt: response.created, model: clientModel, output, usage: response.usage, outcome, request });
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { StreamEvent } from '../../canonical/index.js';
 import { collect, eventsFromJson, expectGolden, fromArray, readGoldenCases } from '../../../test/fixtures/openai/golden.js';
 import { encodeOpenAIResponsesStream } from './encode-responses-stream.js';
 
@@ -35,5 +36,23 @@ describe('encodeOpenAIResponsesStream framing', () => {
       }
       expect(testCase.fixture.sse.join('')).not.toContain('[DONE]');
     }
+  });
+});
+
+describe('encodeOpenAIResponsesStream: request settings', () => {
+  it('repeats the request settings in every response object of the stream', async () => {
+    const frames = await collect(
+      encodeOpenAIResponsesStream(
+        fromArray([
+          { type: 'start', id: 'chatcmpl-9', model: 'gpt-4o', created: 1 },
+          { type: 'text-delta', index: 0, text: 'hi' },
+          { type: 'finish', reason: 'stop', usage: { inputTokens: 1, outputTokens: 1 } },
+        ] as StreamEvent[]),
+        { clientModel: 'gpt-4o', request: { model: 'gpt-4o', stream: true, messages: [], temperature: 0.3, toolChoice: { type: 'none' } } },
+      ),
+    );
+    const responses = frames.filter((frame) => frame.includes('"response":{')).map((frame) => (JSON.parse(frame.slice(frame.indexOf('data: ') + 6)) as { response: Record<string, unknown> }).response);
+    expect(responses.length).toBeGreaterThanOrEqual(3);
+    for (const response of responses) expect(response).toMatchObject({ temperature: 0.3, tool_choice: 'none' });
   });
 });

@@ -1,4 +1,4 @@
-import { GatewayError, isGatewayError, type StreamEvent, type Usage } from '../../canonical/index.js';
+import { GatewayError, isGatewayError, type ChatRequest, type StreamEvent, type Usage } from '../../canonical/index.js';
 import type {
   OpenAIResponsesOutputFunctionCall,
   OpenAIResponsesOutputItem,
@@ -16,6 +16,8 @@ import {
 
 export interface OpenAIResponsesStreamOptions {
   clientModel: string;
+  /** Its settings are repeated in every `response` object of the stream. */
+  request?: ChatRequest;
   /** Clock used only when content arrives before a `start` event; defaults to `Date.now`. */
   now?: () => number;
 }
@@ -38,7 +40,7 @@ export async function* encodeOpenAIResponsesStream(
 ): AsyncGenerator<string> {
   let sequence = 0;
   let started = false;
-  let envelope: Omit<ResponsesEnvelopeFields, 'outcome' | 'usage'> = { id: '', createdAt: 0, model: options.clientModel, output: [] };
+  let envelope: Omit<ResponsesEnvelopeFields, 'outcome' | 'usage'> = { id: '', createdAt: 0, model: options.clientModel, output: [], request: options.request };
   const open = new Map<number, OpenItem>();
   let usage: Partial<Usage> = {};
 

@@ -14,8 +14,8 @@ import { encodeOpenAIResponsesStream } from './encode-responses-stream.js';
 const responses: ChatEndpoint = {
   wireFormat: 'openai-responses',
   decode: decodeOpenAIResponsesRequest,
-  encodeResponse: (response, clientModel) => JSON.stringify(encodeOpenAIResponsesResponse(response, clientModel)),
-  encodeStream: (events, clientModel) => encodeOpenAIResponsesStream(events, { clientModel }),
+  encodeResponse: (response, clientModel, request) => JSON.stringify(encodeOpenAIResponsesResponse(response, clientModel, request)),
+  encodeStream: (events, clientModel, request) => encodeOpenAIResponsesStream(events, { clientModel, request }),
   encodeStreamError: encodeOpenAIStreamError,
   opening: (body) => [body.instructions, Array.isArray(body.input) ? body.input[0] : body.input],
 };

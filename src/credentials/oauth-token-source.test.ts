@@ -286,6 +286,32 @@ describe('OAuthTokenSource', () => {
     expect(calls[0]?.refreshToken).toBe('q-rt');
   });
 
+  it('writes the fields a refresh hands out into the file, and a restart reads them', async () => {
+    const path = await writeJson('oauth_creds.json', {
+      access_token: 'q-old',
+      refresh_token: 'q-rt',
+      token_type: 'Bearer',
+      resource_url: 'portal.qwen.ai',
+      expiry_date: T0 - 1,
+    });
+    const refresh = async () => ({ accessToken: 'q-new', expiresAt: T0 + 60 * MINUTE, fileFields: { resource_url: 'eu.portal.qwen.ai' } });
+    const source = new OAuthTokenSource({ path, format: qwenCredsFormat, refresh, now });
+    expect(await source.getAccessToken()).toBe('q-new');
+    expect(await readJson(path)).toMatchObject({ access_token: 'q-new', refresh_token: 'q-rt', resource_url: 'eu.portal.qwen.ai' });
+    expect((await source.getCredsJson()).resource_url).toBe('eu.portal.qwen.ai');
+    const restarted = new OAuthTokenSource({ path, format: qwenCredsFormat, refresh, now });
+    expect((await restarted.getCredsJson()).resource_url).toBe('eu.portal.qwen.ai');
+  });
+
+  it('refuses a refresh whose file fields are not strings, and leaves the file as it was', async () => {
+    const original = { access_token: 'q-old', refresh_token: 'q-rt', token_type: 'Bearer', expiry_date: T0 - 1 };
+    const path = await writeJson('oauth_creds.json', original);
+    const refresh = async () => ({ accessToken: 'q-new', expiresAt: T0 + 60 * MINUTE, fileFields: { resource_url: 42 } as unknown as Record<string, string> });
+    const source = new OAuthTokenSource({ path, format: qwenCredsFormat, refresh, now });
+    await expect(source.getAccessToken()).rejects.toMatchObject({ code: 'authentication', message: expect.stringMatching(/non-string resource_url/) });
+    expect(await readJson(path)).toEqual(original);
+  });
+
   it('uses the rotated refresh token for the next refresh', async () => {
     const path = await writeJson('oauth_creds.json', googleFile(T0 - MINUTE));
     const { calls, refresh } = countingRefresh({ rotate: true });

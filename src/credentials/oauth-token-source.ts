@@ -11,6 +11,11 @@ export interface RefreshedTokens {
   refreshToken?: string;
   /** Epoch milliseconds. */
   expiresAt: number;
+  /**
+   * Other creds-file fields the token endpoint handed out (Qwen's `resource_url`, Kiro's
+   * `profileArn`), written into the file with the tokens so a restart keeps using them.
+   */
+  fileFields?: Record<string, string>;
 }
 
 export type RefreshTokens = (current: OAuthTokens) => Promise<RefreshedTokens>;
@@ -102,6 +107,12 @@ function validateRefreshed(value: RefreshedTokens): void {
   }
   if (value.refreshToken !== undefined && (typeof value.refreshToken !== 'string' || value.refreshToken === '')) {
     throw new Error('refresh returned an invalid refresh token');
+  }
+  if (value.fileFields !== undefined) {
+    if (typeof value.fileFields !== 'object' || value.fileFields === null) throw new Error('refresh returned invalid file fields');
+    for (const [key, field] of Object.entries(value.fileFields)) {
+      if (typeof field !== 'string') throw new Error(`refresh returned a non-string ${key}`);
+    }
   }
 }
 
@@ -260,6 +271,7 @@ export class OAuthTokenSource {
       expiresAt: refreshed.expiresAt,
     };
     const json = this.#format.write(onDisk.json, tokens);
+    if (refreshed.fileFields) Object.assign(json, refreshed.fileFields);
     this.#creds = { json, tokens };
     try {
       await writeFileAtomic(this.path, `${JSON.stringify(json, null, 2)}\n`, { mode: 0o600 });

@@ -135,6 +135,17 @@ describe('kiro connection against the mock', () => {
     expect(written.clientId).toBeUndefined();
   });
 
+  it('a social refresh writes the profileArn it hands out into the creds file', async () => {
+    await writeCreds({ accessToken: 'stale', refreshToken: mock.refreshToken, expiresAt: '2020-01-01T00:00:00.000Z', authMethod: 'social' });
+    const connection = kiroAdapter.connect(record({ KIRO_OAUTH_CREDS_FILE_PATH: credsFile }), deps());
+    const before = mock.refreshCalls.social;
+    await connection.generate(ask(), signal());
+    expect(mock.refreshCalls.social).toBe(before + 1);
+    const written = JSON.parse(await readFile(credsFile, 'utf8')) as Record<string, unknown>;
+    expect(written.profileArn).toBe(MOCK_PROFILE_ARN);
+    expect(written.authMethod).toBe('social');
+  });
+
   it('a failed refresh is an authentication error that names the cause but no secret', async () => {
     await writeCreds({ accessToken: 'stale', refreshToken: mock.refreshToken, expiresAt: '2020-01-01T00:00:00.000Z', authMethod: 'IdC', clientId: MOCK_CLIENT_ID, clientSecret: MOCK_CLIENT_SECRET });
     mock.faults.refreshFails = true;

@@ -164,11 +164,13 @@ export function kiroTokenRefresher(options: KiroRefreshOptions): (current: OAuth
     if (result.status !== 200) throw failure('Kiro social', result, options.now());
     const body = parseObject(result.text) as KiroSocialRefreshResponse;
     if (typeof body.accessToken !== 'string' || body.accessToken === '') throw new Error('Kiro social refresh answered without an accessToken');
-    if (typeof body.profileArn === 'string' && body.profileArn !== '') options.onProfileArn?.(body.profileArn);
+    const profileArn = typeof body.profileArn === 'string' && body.profileArn !== '' ? body.profileArn : undefined;
+    if (profileArn) options.onProfileArn?.(profileArn);
     return {
       accessToken: body.accessToken,
       ...(typeof body.refreshToken === 'string' && body.refreshToken !== '' ? { refreshToken: body.refreshToken } : {}),
       expiresAt: expiresAt(body, options.now()),
+      ...(profileArn ? { fileFields: { profileArn } } : {}),
     };
   };
 }

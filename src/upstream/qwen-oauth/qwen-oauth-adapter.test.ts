@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -145,6 +145,9 @@ describe('qwenOAuthAdapter', () => {
     await writeCreds({ access_token: tokens.accessToken, refresh_token: tokens.refreshToken, expiry_date: 0 });
     connection = qwenOAuthAdapter.connect({ uuid: 'a', QWEN_OAUTH_CREDS_FILE_PATH: 'creds.json', QWEN_OAUTH_BASE_URL: mock.oauthUrl }, deps());
     await connection.probe('coder-model', call());
+    // Written back with the tokens, so a restart keeps calling the same host.
+    const saved = JSON.parse(await readFile(path.join(dir, 'creds.json'), 'utf8')) as Record<string, unknown>;
+    expect(saved.resource_url).toBe(mock.chatUrl);
   });
 
   it('fails a request with a bad resource_url in the creds file as authentication, not internal', async () => {

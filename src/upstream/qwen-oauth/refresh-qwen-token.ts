@@ -69,7 +69,10 @@ export function createQwenTokenRefresher(options: QwenRefreshOptions): RefreshTo
     const expiresIn = typeof json.expires_in === 'number' && Number.isFinite(json.expires_in) ? json.expires_in : 3600;
     const refreshed: RefreshedTokens = { accessToken: json.access_token, expiresAt: options.now() + expiresIn * 1000 };
     if (typeof json.refresh_token === 'string' && json.refresh_token !== '') refreshed.refreshToken = json.refresh_token;
-    if (typeof json.resource_url === 'string' && json.resource_url !== '') options.onResourceUrl?.(json.resource_url);
+    if (typeof json.resource_url === 'string' && json.resource_url !== '') {
+      refreshed.fileFields = { resource_url: json.resource_url };
+      options.onResourceUrl?.(json.resource_url);
+    }
     return refreshed;
   };
 }

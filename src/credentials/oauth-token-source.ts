@@ -18,7 +18,8 @@ export interface RefreshedTokens {
   fileFields?: Record<string, string>;
 }
 
-export type RefreshTokens = (current: OAuthTokens) => Promise<RefreshedTokens>;
+/** `json` is the creds file as just read from disk (a refresher may need its other fields). */
+export type RefreshTokens = (current: OAuthTokens, json: CredsJson) => Promise<RefreshedTokens>;
 
 export interface OAuthTokenSourceOptions {
   /** Path of the creds JSON file; read lazily on first use, rewritten after every refresh. */
@@ -260,7 +261,7 @@ export class OAuthTokenSource {
     const current = onDisk.tokens;
     let refreshed: RefreshedTokens;
     try {
-      refreshed = await this.#refresh({ ...current });
+      refreshed = await this.#refresh({ ...current }, structuredClone(onDisk.json));
       validateRefreshed(refreshed);
     } catch (error) {
       throw this.#refreshFailure(error);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { GatewayError } from '../canonical/index.js';
-import type { OAuthTokens } from '../credentials/creds-file-formats.js';
+import type { CredsJson, OAuthTokens } from '../credentials/creds-file-formats.js';
 import { createGoogleTokenRefresher } from './gemini-cli-oauth/refresh-google-token.js';
 import { kiroTokenRefresher } from './kiro/refresh-kiro-token.js';
 import { createQwenTokenRefresher } from './qwen-oauth/refresh-qwen-token.js';
@@ -35,7 +35,9 @@ function answering(status: number, body: unknown, headers: Record<string, string
   };
 }
 
-type Refresher = (base: string) => (tokens: OAuthTokens) => Promise<unknown>;
+type Refresher = (base: string) => (tokens: OAuthTokens, creds: CredsJson) => Promise<unknown>;
+/** The creds file as the token source hands it to a refresher (Kiro reads its login kind from it). */
+const credsJson: CredsJson = { authMethod: 'social' };
 
 const refreshers: Record<string, Refresher> = {
   google: (base) =>
@@ -52,7 +54,6 @@ const refreshers: Record<string, Refresher> = {
     kiroTokenRefresher({
       dispatcher,
       credsPath: '/nonexistent/kiro.json',
-      readCreds: async () => ({ authMethod: 'social' }),
       refreshUrl: `${base}/refreshToken`,
       refreshIdcUrl: `${base}/token`,
       timeoutMs: 2_000,
@@ -81,7 +82,7 @@ describe('tokenEndpointFailure', () => {
 describe.each(Object.entries(refreshers))('%s token refresher', (_name, make) => {
   it('turns a 5xx answer into a retryable upstream error, not authentication', async () => {
     const base = await listen(answering(500, { error: 'server_error' }));
-    const error = await failureOf(make(base)(current));
+    const error = await failureOf(make(base)(current, credsJson));
     expect(error.code).toBe('upstream_error');
     expect(error.retryable).toBe(true);
     expect(error.upstreamStatus).toBe(500);
@@ -89,21 +90,21 @@ describe.each(Object.entries(refreshers))('%s token refresher', (_name, make) =>
 
   it('turns a 429 answer into rate_limited', async () => {
     const base = await listen(answering(429, { error: 'slow_down' }, { 'retry-after': '30' }));
-    const error = await failureOf(make(base)(current));
+    const error = await failureOf(make(base)(current, credsJson));
     expect(error.code).toBe('rate_limited');
     expect(error.retryAfterMs).toBe(30_000);
   });
 
   it('keeps a 400 invalid_grant an authentication error', async () => {
     const base = await listen(answering(400, { error: 'invalid_grant', error_description: 'revoked' }));
-    const error = await failureOf(make(base)(current));
+    const error = await failureOf(make(base)(current, credsJson));
     expect(error.code).toBe('authentication');
     expect(error.message).toContain('400');
   });
 
   it('maps a connection failure to upstream_unreachable', async () => {
     const base = await listen((req) => req.socket.destroy());
-    const error = await failureOf(make(base)(current));
+    const error = await failureOf(make(base)(current, credsJson));
     expect(error.code).toBe('upstream_unreachable');
   });
 });

@@ -6,7 +6,7 @@ import type { Dispatcher } from 'undici';
 import type { ChatRequest, StreamEvent } from '../../canonical/index.js';
 import { InstanceConfigError, type InstanceRecord } from '../../config/instance-record.js';
 import { kiroCredsFormat, type CredsJson } from '../../credentials/creds-file-formats.js';
-import { OAuthTokenSource, readCredsFile } from '../../credentials/oauth-token-source.js';
+import { OAuthTokenSource } from '../../credentials/oauth-token-source.js';
 import { HttpUpstream } from '../http-upstream.js';
 import { requireString } from '../parse-base-url.js';
 import type { AdapterDeps, CallOptions, ProviderAdapter, UpstreamConnection } from '../provider-adapter.js';
@@ -89,7 +89,6 @@ class KiroConnection implements UpstreamConnection {
     private readonly deps: AdapterDeps,
     private readonly uuid: string,
   ) {
-    const readCreds = async () => (await readCredsFile(settings.credsPath, kiroCredsFormat)).json;
     this.#tokens = new OAuthTokenSource({
       path: settings.credsPath,
       format: kiroCredsFormat,
@@ -97,7 +96,6 @@ class KiroConnection implements UpstreamConnection {
       refresh: kiroTokenRefresher({
         dispatcher: deps.dispatcher,
         credsPath: settings.credsPath,
-        readCreds,
         refreshUrl: settings.refreshUrl,
         refreshIdcUrl: settings.refreshIdcUrl,
         timeoutMs: Math.max(deps.timeouts.firstByteMs, 10_000),

@@ -74,8 +74,6 @@ export function kiroLogin(creds: CredsJson, client: KiroClientCredentials | unde
 export interface KiroRefreshOptions {
   dispatcher: Dispatcher;
   credsPath: string;
-  /** The creds file as it is on disk right now (for authMethod, region, client credentials). */
-  readCreds: () => Promise<CredsJson>;
   refreshUrl: string;
   refreshIdcUrl: string;
   timeoutMs: number;
@@ -140,9 +138,9 @@ function failure(kind: string, result: PostResult, now: number): GatewayError {
  * answer keeps the old one. A 5xx/429 answer or a transport failure throws a retryable
  * GatewayError; a 400/401/403 answer or an unusable body ends up as an `authentication` error.
  */
-export function kiroTokenRefresher(options: KiroRefreshOptions): (current: OAuthTokens) => Promise<RefreshedTokens> {
-  return async (current) => {
-    const creds = await options.readCreds();
+export function kiroTokenRefresher(options: KiroRefreshOptions): (current: OAuthTokens, creds: CredsJson) => Promise<RefreshedTokens> {
+  // `creds` is the file the token source has just read for this refresh: no second read.
+  return async (current, creds) => {
     const client = await kiroClientCredentials(creds, options.credsPath);
     const login = kiroLogin(creds, client);
     if (login === 'idc') {

@@ -4,7 +4,7 @@ import { dispatchWithFailover } from '../pool/dispatch-with-failover.js';
 import type { Lease } from '../pool/provider-pool.js';
 import { mapTransportError } from '../upstream/map-transport-error.js';
 import type { Cancellable, ClientCancellation } from '../http/client-cancellation.js';
-import { waitForDrain } from '../http/wait-for-drain.js';
+import { CoalescingWriter } from '../http/coalescing-writer.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { Target } from './resolve-target.js';
@@ -110,23 +110,19 @@ export async function serveCanonical(options: ServeCanonicalOptions): Promise<vo
       'cache-control': 'no-cache',
       'x-poolgate-instance': lease.instance.name,
     });
-    // Frames produced in one turn of the event loop (one upstream read usually holds several
-    // events) leave in one socket write: corked now, uncorked once the turn is over.
-    let corked = false;
-    const uncork = () => {
-      corked = false;
-      res.uncork();
-    };
-    for await (const frame of options.encodeStream(resume(value, lease, signal))) {
-      if (res.destroyed) break;
-      if (!corked) {
-        corked = true;
-        res.cork();
-        setImmediate(uncork);
+    const out = new CoalescingWriter(res);
+    try {
+      for await (const frame of options.encodeStream(resume(value, lease, signal))) {
+        if (res.destroyed) break;
+        const drained = out.write(frame);
+        if (drained) await drained;
       }
-      if (!res.write(frame)) await waitForDrain(res);
+    } catch (error) {
+      // Frames already produced still reach the client; the caller decides how the stream ends.
+      out.flush();
+      throw error;
     }
-    if (!res.destroyed) res.end();
+    out.end();
   } finally {
     await value.rest.return?.();
     lease.release();

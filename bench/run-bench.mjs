@@ -203,6 +203,14 @@ const SCENARIOS = [
     targets: [T.bare(), T.poolgate('pg-openai')],
   },
   {
+    // No target of its own: Claude Code and other Anthropic clients always stream, so this tracks
+    // the cost of the conversion path where users feel it (README, issue 5 closing notes).
+    id: 'conv-stream-anthropic-to-openai',
+    title: `Conversion, streaming (${cfg.streamChunks} chunks): Anthropic client -> poolgate -> OpenAI upstream (bare: same request, Anthropic upstream), c=16`,
+    kind: 'wrk', connections: 16, client: 'anthropic', stream: true, model: 'gpt-4o-mini',
+    targets: [T.bare(), T.poolgate('pg-openai')],
+  },
+  {
     id: 'pool-scale',
     title: `Pool size: 3 vs ${cfg.largePool} instances, non-streaming, c=16 (+ event-loop delay)`,
     kind: 'wrk', connections: 16, client: 'openai', stream: false, eld: true,

@@ -35,6 +35,20 @@ export async function* encodeOpenAIChatStream(
   };
   const deltaFrame = (delta: OpenAIChatChunkDelta): string =>
     frame([{ index: 0, delta, logprobs: null, finish_reason: null }]);
+  /**
+   * Text and reasoning deltas are nearly every frame of a stream: they are spliced into a prefix
+   * and suffix made once per stream (byte for byte what `frame()` writes), so only the text goes
+   * through JSON.stringify rather than the whole chunk each time.
+   */
+  let textPrefix: string | undefined;
+  let textSuffix = '';
+  const textFrame = (field: 'content' | 'reasoning_content', text: string): string => {
+    if (textPrefix === undefined) {
+      textPrefix = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${JSON.stringify(created)},"model":${JSON.stringify(clientModel)},"choices":[{"index":0,"delta":{"`;
+      textSuffix = `},"logprobs":null,"finish_reason":null}]${includeUsage ? ',"usage":null' : ''}}\n\n`;
+    }
+    return `${textPrefix}${field}":${JSON.stringify(text)}${textSuffix}`;
+  };
   const roleFrame = (): string => deltaFrame({ role: 'assistant', content: '' });
   /** Content before `start` would be a contract breach upstream; still produce a valid stream. */
   const ensureStarted = (): string | undefined => {
@@ -63,10 +77,10 @@ export async function* encodeOpenAIChatStream(
       if (opening !== undefined) yield opening;
       switch (event.type) {
         case 'text-delta':
-          if (event.text.length > 0) yield deltaFrame({ content: event.text });
+          if (event.text.length > 0) yield textFrame('content', event.text);
           break;
         case 'reasoning-delta':
-          if (event.text.length > 0) yield deltaFrame({ reasoning_content: event.text });
+          if (event.text.length > 0) yield textFrame('reasoning_content', event.text);
           break;
         case 'tool-call-start': {
           const toolIndex = toolIndexes.size;

@@ -68,6 +68,15 @@ const googleFile = (expiresAt: number) => ({
   expiry_date: expiresAt,
 });
 
+/** A Qwen Code creds file whose token has just expired. */
+const expiredQwenFile = () => ({
+  access_token: 'q-old',
+  refresh_token: 'q-rt',
+  token_type: 'Bearer',
+  resource_url: 'portal.qwen.ai',
+  expiry_date: T0 - 1,
+});
+
 describe('OAuthTokenSource', () => {
   it('returns the stored token while it is outside the refresh window', async () => {
     const path = await writeJson('oauth_creds.json', googleFile(T0 + 30 * MINUTE));
@@ -266,13 +275,7 @@ describe('OAuthTokenSource', () => {
   });
 
   it('keeps the old refresh token when the refresh returns none (Qwen)', async () => {
-    const path = await writeJson('oauth_creds.json', {
-      access_token: 'q-old',
-      refresh_token: 'q-rt',
-      token_type: 'Bearer',
-      resource_url: 'portal.qwen.ai',
-      expiry_date: T0 - 1,
-    });
+    const path = await writeJson('oauth_creds.json', expiredQwenFile());
     const { calls, refresh } = countingRefresh();
     const source = new OAuthTokenSource({ path, format: qwenCredsFormat, refresh, now });
     expect(await source.getAccessToken()).toBe('tok-1');
@@ -287,13 +290,7 @@ describe('OAuthTokenSource', () => {
   });
 
   it('writes the fields a refresh hands out into the file, and a restart reads them', async () => {
-    const path = await writeJson('oauth_creds.json', {
-      access_token: 'q-old',
-      refresh_token: 'q-rt',
-      token_type: 'Bearer',
-      resource_url: 'portal.qwen.ai',
-      expiry_date: T0 - 1,
-    });
+    const path = await writeJson('oauth_creds.json', expiredQwenFile());
     const refresh = async () => ({ accessToken: 'q-new', expiresAt: T0 + 60 * MINUTE, fileFields: { resource_url: 'eu.portal.qwen.ai' } });
     const source = new OAuthTokenSource({ path, format: qwenCredsFormat, refresh, now });
     expect(await source.getAccessToken()).toBe('q-new');
@@ -304,7 +301,7 @@ describe('OAuthTokenSource', () => {
   });
 
   it('refuses a refresh whose file fields are not strings, and leaves the file as it was', async () => {
-    const original = { access_token: 'q-old', refresh_token: 'q-rt', token_type: 'Bearer', expiry_date: T0 - 1 };
+    const original = expiredQwenFile();
     const path = await writeJson('oauth_creds.json', original);
     const refresh = async () => ({ accessToken: 'q-new', expiresAt: T0 + 60 * MINUTE, fileFields: { resource_url: 42 } as unknown as Record<string, string> });
     const source = new OAuthTokenSource({ path, format: qwenCredsFormat, refresh, now });

@@ -141,6 +141,8 @@ describe('kiro connection against the mock', () => {
     const before = mock.refreshCalls.social;
     await connection.generate(ask(), signal());
     expect(mock.refreshCalls.social).toBe(before + 1);
+    // The call right after the refresh already carries the profileArn it handed out.
+    expect((mock.requests.at(-1)!.body as { profileArn?: string }).profileArn).toBe(MOCK_PROFILE_ARN);
     const written = JSON.parse(await readFile(credsFile, 'utf8')) as Record<string, unknown>;
     expect(written.profileArn).toBe(MOCK_PROFILE_ARN);
     expect(written.authMethod).toBe('social');

@@ -81,8 +81,6 @@ function headersFor(token: string, machineId: string, json: boolean): Record<str
 class KiroConnection implements UpstreamConnection {
   readonly #tokens: OAuthTokenSource;
   readonly #upstreams = new Map<string, HttpUpstream>();
-  /** A profileArn handed out by a social refresh, newer than the one in the file. */
-  #refreshedProfileArn: string | undefined;
 
   constructor(
     private readonly settings: KiroSettings,
@@ -100,9 +98,6 @@ class KiroConnection implements UpstreamConnection {
         refreshIdcUrl: settings.refreshIdcUrl,
         timeoutMs: Math.max(deps.timeouts.firstByteMs, 10_000),
         now: deps.now,
-        onProfileArn: (arn) => {
-          this.#refreshedProfileArn = arn;
-        },
       }),
       onPersistError: (error) => deps.logger.warn({ instance: uuid, err: error.message }, 'could not persist refreshed Kiro credentials'),
     });
@@ -126,7 +121,8 @@ class KiroConnection implements UpstreamConnection {
 
   /** profileArn for the request body: social logins only (Builder ID / IdC must omit it). */
   async #profileArn(creds: CredsJson): Promise<string | undefined> {
-    const arn = this.#refreshedProfileArn ?? str(creds['profileArn']);
+    // A refresh writes a new profileArn into the creds the token source hands out.
+    const arn = str(creds['profileArn']);
     if (!arn) return undefined;
     const login = kiroLogin(creds, await kiroClientCredentials(creds, this.settings.credsPath));
     return login === 'social' ? arn : undefined;

@@ -78,8 +78,6 @@ export interface KiroRefreshOptions {
   refreshIdcUrl: string;
   timeoutMs: number;
   now: () => number;
-  /** A social refresh may hand out a new profileArn. */
-  onProfileArn?: (profileArn: string) => void;
 }
 
 interface PostResult {
@@ -162,8 +160,8 @@ export function kiroTokenRefresher(options: KiroRefreshOptions): (current: OAuth
     if (result.status !== 200) throw failure('Kiro social', result, options.now());
     const body = parseObject(result.text) as KiroSocialRefreshResponse;
     if (typeof body.accessToken !== 'string' || body.accessToken === '') throw new Error('Kiro social refresh answered without an accessToken');
+    // A social refresh may hand out a new profileArn: it goes into the creds file with the tokens.
     const profileArn = typeof body.profileArn === 'string' && body.profileArn !== '' ? body.profileArn : undefined;
-    if (profileArn) options.onProfileArn?.(profileArn);
     return {
       accessToken: body.accessToken,
       ...(typeof body.refreshToken === 'string' && body.refreshToken !== '' ? { refreshToken: body.refreshToken } : {}),

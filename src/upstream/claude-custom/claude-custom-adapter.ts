@@ -1,4 +1,3 @@
-import { reusableBody } from '../reusable-body.js';
 import type { ChatRequest } from '../../canonical/index.js';
 import type { InstanceRecord } from '../../config/instance-record.js';
 import { HttpUpstream } from '../http-upstream.js';
@@ -33,23 +32,23 @@ function headersFor(apiKey: string, stream: boolean, extra?: Record<string, stri
 }
 
 function createClaudeConnection(http: HttpUpstream, apiKey: string): UpstreamConnection {
-  const post = (path: string, body: string | Buffer, stream: boolean, options: CallOptions) =>
-    http.request({ method: 'POST', path, headers: headersFor(apiKey, stream), body, signal: options.signal });
+  const post = (path: string, body: string, options: CallOptions) =>
+    http.request({ method: 'POST', path, headers: headersFor(apiKey, false), body, signal: options.signal });
   return {
     async generate(request: ChatRequest, options: CallOptions) {
       const body = JSON.stringify(encodeAnthropicUpstreamRequest({ ...request, stream: false }));
       return decodeAnthropicUpstreamResponse(await http.postJson('/messages', headersFor(apiKey, false), body, options));
     },
     async stream(request: ChatRequest, options: CallOptions) {
-      const response = await post('/messages', JSON.stringify(encodeAnthropicUpstreamRequest({ ...request, stream: true })), true, options);
-      return decodeAnthropicUpstreamStream(reusableBody(response.body));
+      const body = JSON.stringify(encodeAnthropicUpstreamRequest({ ...request, stream: true }));
+      return decodeAnthropicUpstreamStream(await http.openStream({ method: 'POST', path: '/messages', headers: headersFor(apiKey, true), body }, options));
     },
     forward(request: ForwardRequest, options: CallOptions) {
       return forwardVia(http, request, headersFor(apiKey, request.stream, request.headers), options);
     },
     async probe(model: string, options: CallOptions) {
       const body = JSON.stringify({ model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] });
-      const response = await post('/messages', body, false, options);
+      const response = await post('/messages', body, options);
       await response.body.dump();
     },
     async listModels(options: CallOptions) {

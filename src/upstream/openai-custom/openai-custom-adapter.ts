@@ -1,4 +1,3 @@
-import { reusableBody } from '../reusable-body.js';
 import type { ChatRequest } from '../../canonical/index.js';
 import type { InstanceRecord } from '../../config/instance-record.js';
 import { HttpUpstream } from '../http-upstream.js';
@@ -32,8 +31,8 @@ export function createOpenAICompatibleConnection(http: HttpUpstream, apiKey: str
   // Built once: generate/stream/probe and most forwards (OpenAI clients pass no headers through) reuse these.
   const forwardStream = jsonHeaders(apiKey, true, extraHeaders);
   const forwardPlain = jsonHeaders(apiKey, false, extraHeaders);
-  const post = (path: string, body: string | Buffer, stream: boolean, options: CallOptions) =>
-    http.request({ method: 'POST', path, headers: stream ? forwardStream : forwardPlain, body, signal: options.signal });
+  const post = (path: string, body: string, options: CallOptions) =>
+    http.request({ method: 'POST', path, headers: forwardPlain, body, signal: options.signal });
 
   return {
     async generate(request: ChatRequest, options: CallOptions) {
@@ -42,8 +41,7 @@ export function createOpenAICompatibleConnection(http: HttpUpstream, apiKey: str
     },
     async stream(request: ChatRequest, options: CallOptions) {
       const body = JSON.stringify(encodeOpenAIUpstreamRequest({ ...request, stream: true }));
-      const response = await post('/chat/completions', body, true, options);
-      return decodeOpenAIUpstreamStream(reusableBody(response.body));
+      return decodeOpenAIUpstreamStream(await http.openStream({ method: 'POST', path: '/chat/completions', headers: forwardStream, body }, options));
     },
     forward(request: ForwardRequest, options: CallOptions) {
       const headers = hasEntries(request.headers)
@@ -53,7 +51,7 @@ export function createOpenAICompatibleConnection(http: HttpUpstream, apiKey: str
     },
     async probe(model: string, options: CallOptions) {
       const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1, stream: false });
-      const response = await post('/chat/completions', body, false, options);
+      const response = await post('/chat/completions', body, options);
       await response.body.dump();
     },
     async listModels(options: CallOptions) {

@@ -211,6 +211,13 @@ const SCENARIOS = [
     targets: [T.bare(), T.poolgate('pg-openai')],
   },
   {
+    // No target either: OpenAI clients (Cline, Cherry Studio) streaming from Claude accounts.
+    id: 'conv-stream-openai-to-anthropic',
+    title: `Conversion, streaming (${cfg.streamChunks} chunks): OpenAI client -> poolgate -> Anthropic upstream (bare: same request, OpenAI upstream), c=16`,
+    kind: 'wrk', connections: 16, client: 'openai', stream: true, model: 'claude-3-5-haiku-20241022',
+    targets: [T.bare(), T.poolgate('pg-claude')],
+  },
+  {
     id: 'pool-scale',
     title: `Pool size: 3 vs ${cfg.largePool} instances, non-streaming, c=16 (+ event-loop delay)`,
     kind: 'wrk', connections: 16, client: 'openai', stream: false, eld: true,

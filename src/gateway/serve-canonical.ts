@@ -53,7 +53,7 @@ async function startStream(events: AsyncIterable<StreamEvent>, signal: Cancellab
 }
 
 async function* resume(started: StartedStream, lease: Lease, signal: Cancellable): AsyncGenerator<StreamEvent> {
-  yield* started.buffered;
+  for (const event of started.buffered) yield event;
   for (;;) {
     let next: IteratorResult<StreamEvent>;
     try {

@@ -31,12 +31,12 @@ export async function* readSseEvents(body: AsyncIterable<Uint8Array | string>): 
     if (pending.length > 0) {
       const ready = pending;
       pending = [];
-      yield* ready;
+      for (const event of ready) yield event;
     }
   }
   const rest = decoder.end();
   if (rest) parser.feed(rest);
   // A final event without its blank-line terminator is still an event (servers that just close).
   parser.feed('\n\n');
-  yield* pending;
+  for (const event of pending) yield event;
 }

@@ -1,4 +1,5 @@
 import { GatewayError, type StreamEvent } from '../../canonical/index.js';
+import { JsonStringSlot } from '../json-string-slot.js';
 import { readSseEvents } from '../read-sse-events.js';
 import { upstreamStreamFailure } from '../stream-failure.js';
 import { decodeAnthropicStreamError } from './decode-anthropic-error.js';
@@ -17,6 +18,39 @@ interface BlockState {
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The string each delta type varies from one event to the next. */
+const DELTA_KEYS: Readonly<Record<string, string>> = { text_delta: 'text', thinking_delta: 'thinking', input_json_delta: 'partial_json' };
+
+/**
+ * The last content_block_delta event parsed whole, kept so that the next one, equal to it but for
+ * its delta's text (the common case: a run of text deltas), is rebuilt from it instead of parsed
+ * (see JsonStringSlot; exact because the rebuilt payload is what JSON.parse would have made).
+ */
+class RepeatedDelta {
+  readonly #slots = new Map<string, JsonStringSlot>();
+  #last: { payload: Json; delta: Json; key: string; slot: JsonStringSlot } | undefined;
+
+  /** The payload of `data` when it repeats the last delta event but for that string. */
+  match(data: string): Json | undefined {
+    const last = this.#last;
+    const value = last?.slot.match(data);
+    return value === undefined ? undefined : { ...last!.payload, delta: { ...last!.delta, [last!.key]: value } };
+  }
+
+  learn(data: string, payload: Json): void {
+    const delta = payload['delta'];
+    const key = isObject(delta) && typeof delta['type'] === 'string' ? DELTA_KEYS[delta['type']] : undefined;
+    if (key === undefined || !isObject(delta) || typeof delta[key] !== 'string') return;
+    let slot = this.#slots.get(key);
+    if (slot === undefined) {
+      slot = new JsonStringSlot(key, (document) => (isObject(document) && isObject(document['delta']) ? document['delta'][key] : undefined));
+      this.#slots.set(key, slot);
+    }
+    slot.learn(data);
+    this.#last = { payload, delta, key, slot };
+  }
 }
 
 export interface DecodeAnthropicStreamOptions {
@@ -46,6 +80,7 @@ export async function* decodeAnthropicUpstreamStream(
   let started = false;
   /** Raw Anthropic usage fields, merged as they arrive (message_delta usage is cumulative). */
   const rawUsage: Json = {};
+  const repeated = new RepeatedDelta();
   let stopReason: string | undefined;
 
   const mergeUsage = (usage: unknown): void => {
@@ -58,12 +93,17 @@ export async function* decodeAnthropicUpstreamStream(
   try {
     for await (const sse of readSseEvents(body)) {
       if (sse.data.trim() === '') continue;
-      let payload: unknown;
-      try {
-        payload = JSON.parse(sse.data);
-      } catch {
-        yield { type: 'error', error: new GatewayError('bad_upstream_response', 'Anthropic upstream sent a stream event that is not JSON.') };
-        return;
+      // The event name plays no part: the payload rebuilt is the one JSON.parse would make.
+      let payload: unknown = repeated.match(sse.data);
+      if (payload === undefined) {
+        try {
+          payload = JSON.parse(sse.data);
+        } catch {
+          yield { type: 'error', error: new GatewayError('bad_upstream_response', 'Anthropic upstream sent a stream event that is not JSON.') };
+          return;
+        }
+        if (!isObject(payload)) continue;
+        if ((sse.event ?? payload['type']) === 'content_block_delta') repeated.learn(sse.data, payload);
       }
       if (!isObject(payload)) continue;
       const type = sse.event ?? payload['type'];

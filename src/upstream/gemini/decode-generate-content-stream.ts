@@ -133,7 +133,7 @@ export async function* decodeGeminiUpstreamStream(
         rawFinishReason = chunk['promptFeedback']['blockReason'];
         blocked = true;
       }
-      if (out.length > 0) yield* out.splice(0);
+      for (const event of out.splice(0)) yield event;
     }
   } catch (error) {
     yield { type: 'error', error: upstreamStreamFailure(error, 'Gemini') };
@@ -149,7 +149,7 @@ export async function* decodeGeminiUpstreamStream(
     return;
   }
   close();
-  yield* out.splice(0);
+  for (const event of out.splice(0)) yield event;
   const finishReason: FinishReason = blocked ? 'content-filter' : decodeGeminiFinishReason(rawFinishReason, calls > 0);
   yield { type: 'finish', finishReason, rawFinishReason, usage: usage ?? { inputTokens: 0, outputTokens: 0 } };
 }

@@ -43,7 +43,9 @@ function isTextOnlyChunk(chunk: Json): boolean {
   const choice: unknown = chunk.choices[0];
   if (!isObject(choice) || (choice.index !== undefined && choice.index !== 0) || !isEmpty(choice.finish_reason)) return false;
   const delta = choice.delta;
-  if (!isObject(delta) || typeof delta.content !== 'string') return false;
+  // An empty content is typically the first chunk announcing the role: its template, with the
+  // role in it, would match none of the chunks after it.
+  if (!isObject(delta) || typeof delta.content !== 'string' || delta.content.length === 0) return false;
   if (!isEmpty(delta.reasoning_content) || !isEmpty(delta.reasoning) || !isEmpty(delta.function_call)) return false;
   return delta.tool_calls === undefined || delta.tool_calls === null || (Array.isArray(delta.tool_calls) && delta.tool_calls.length === 0);
 }
@@ -155,7 +157,7 @@ export async function* decodeOpenAIUpstreamStream(body: AsyncIterable<Uint8Array
         if (text !== undefined) {
           if (text.length > 0) {
             contentBlock('text', text);
-            yield* out.splice(0);
+            for (const event of out.splice(0)) yield event;
           }
           continue;
         }
@@ -192,7 +194,7 @@ export async function* decodeOpenAIUpstreamStream(body: AsyncIterable<Uint8Array
         }
       }
       if (out.length > 0) {
-        yield* out.splice(0);
+        for (const event of out.splice(0)) yield event;
       }
       if (failure) {
         yield { type: 'error', error: failure };
@@ -220,7 +222,7 @@ export async function* decodeOpenAIUpstreamStream(body: AsyncIterable<Uint8Array
     return;
   }
   closeOpen();
-  yield* out.splice(0);
+  for (const event of out.splice(0)) yield event;
   const finishReason: FinishReason = decodeOpenAIFinishReason(rawFinishReason, toolCallCount > 0);
   yield {
     type: 'finish',

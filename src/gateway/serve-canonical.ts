@@ -52,22 +52,55 @@ async function startStream(events: AsyncIterable<StreamEvent>, signal: Cancellab
   return { buffered, rest: iterator };
 }
 
-async function* resume(started: StartedStream, lease: Lease, signal: Cancellable): AsyncGenerator<StreamEvent> {
-  for (const event of started.buffered) yield event;
-  for (;;) {
-    let next: IteratorResult<StreamEvent>;
-    try {
-      next = await started.rest.next();
-    } catch (error) {
-      const failure = mapTransportError(error, signal, 'upstream stream broke off');
-      const interrupted = failure.code === 'client_closed' ? failure : new GatewayError('stream_interrupted', failure.message, { origin: 'upstream', cause: error });
-      lease.fail(interrupted);
-      yield { type: 'error', error: interrupted };
-      return;
-    }
-    if (next.done) return;
-    if (next.value.type === 'error') lease.fail(next.value.error);
-    yield next.value;
+const DONE: IteratorResult<StreamEvent> = { done: true, value: undefined };
+
+/**
+ * The stream after its commit point, for the client's encoder: the buffered events, then the
+ * rest; a read that throws becomes one `error` event, and errors count against the instance.
+ * Hand-written rather than an async generator: one promise reaction per event instead of a
+ * generator resumption on top of the decoder's (the encoder already adds its own).
+ */
+class CommittedEvents implements AsyncIterableIterator<StreamEvent> {
+  #buffered = 0;
+  #done = false;
+
+  constructor(
+    private readonly started: StartedStream,
+    private readonly lease: Lease,
+    private readonly signal: Cancellable,
+  ) {}
+
+  next(): Promise<IteratorResult<StreamEvent>> {
+    const { buffered } = this.started;
+    if (this.#buffered < buffered.length) return Promise.resolve({ done: false, value: buffered[this.#buffered++]! });
+    if (this.#done) return Promise.resolve(DONE);
+    return this.started.rest.next().then(
+      (result) => {
+        if (result.done) {
+          this.#done = true;
+          return DONE;
+        }
+        if (result.value.type === 'error') this.lease.fail(result.value.error);
+        return result;
+      },
+      (error: unknown) => {
+        this.#done = true;
+        const failure = mapTransportError(error, this.signal, 'upstream stream broke off');
+        const interrupted = failure.code === 'client_closed' ? failure : new GatewayError('stream_interrupted', failure.message, { origin: 'upstream', cause: error });
+        this.lease.fail(interrupted);
+        return { done: false, value: { type: 'error', error: interrupted } };
+      },
+    );
+  }
+
+  /** The encoder stopped early; serveCanonical releases the upstream stream itself. */
+  return(): Promise<IteratorResult<StreamEvent>> {
+    this.#done = true;
+    return Promise.resolve(DONE);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
   }
 }
 
@@ -112,7 +145,7 @@ export async function serveCanonical(options: ServeCanonicalOptions): Promise<vo
     });
     const out = new CoalescingWriter(res);
     try {
-      for await (const frame of options.encodeStream(resume(value, lease, signal))) {
+      for await (const frame of options.encodeStream(new CommittedEvents(value, lease, signal))) {
         if (res.destroyed) break;
         const drained = out.write(frame);
         if (drained) await drained;

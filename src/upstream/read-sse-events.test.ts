@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { collect, fromArray } from '../../test/fixtures/async-iterables.js';
-import { readSseEvents } from './read-sse-events.js';
+import { readSseBatches } from './read-sse-events.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+const readSseEvents = async function* (body: AsyncIterable<Uint8Array>) {
+  for await (const batch of readSseBatches(body)) yield* batch;
+};
 
 /** Every way of cutting `body` in two reads. */
 async function everySplit(body: Uint8Array): Promise<unknown[]> {
@@ -13,7 +17,13 @@ async function everySplit(body: Uint8Array): Promise<unknown[]> {
   return results;
 }
 
-describe('readSseEvents', () => {
+describe('readSseBatches', () => {
+  it('yields the events of each read as one batch, and no empty batch', async () => {
+    const reads = ['data: a\n\ndata: b\n\ndata: c', '\n', '\n', ': comment\n\n', 'data: d\n\n'].map(bytes);
+    const batches = await collect(readSseBatches(fromArray(reads)));
+    expect(batches.map((batch) => batch.map((event) => event.data))).toEqual([['a', 'b'], ['c'], ['d']]);
+  });
+
   it('keeps multi-byte characters whole wherever a read ends', async () => {
     const body = bytes('event: e\ndata: héllo 世界 🎉\n\ndata: ✓\n\n');
     for (const events of await everySplit(body)) {

@@ -1,6 +1,6 @@
 import { GatewayError, type StreamEvent } from '../../canonical/index.js';
 import { JsonStringSlot } from '../json-string-slot.js';
-import { readSseEvents } from '../read-sse-events.js';
+import { readSseBatches } from '../read-sse-events.js';
 import { upstreamStreamFailure } from '../stream-failure.js';
 import { decodeAnthropicStreamError } from './decode-anthropic-error.js';
 import { completeUsage, decodeAnthropicStopReason, decodeAnthropicUsage } from './decode-messages-response.js';
@@ -91,7 +91,7 @@ export async function* decodeAnthropicUpstreamStream(
   };
 
   try {
-    for await (const sse of readSseEvents(body)) {
+    for await (const batch of readSseBatches(body)) for (const sse of batch) {
       if (sse.data.trim() === '') continue;
       // The event name plays no part: the payload rebuilt is the one JSON.parse would make.
       let payload: unknown = repeated.match(sse.data);

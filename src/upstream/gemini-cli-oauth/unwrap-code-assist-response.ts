@@ -1,5 +1,5 @@
 import { GatewayError } from '../../canonical/index.js';
-import { readSseEvents } from '../read-sse-events.js';
+import { readSseBatches } from '../read-sse-events.js';
 
 type Json = Record<string, unknown>;
 
@@ -34,7 +34,7 @@ const encoder = new TextEncoder();
  * `{error}` chunk, anything unexpected) pass through unchanged for that decoder to judge.
  */
 export async function* unwrapCodeAssistStream(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  for await (const event of readSseEvents(body)) {
+  for await (const batch of readSseBatches(body)) for (const event of batch) {
     const data = event.data.trim();
     if (data === '') continue;
     let chunk: unknown;

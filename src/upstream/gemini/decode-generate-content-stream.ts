@@ -1,5 +1,5 @@
 import { GatewayError, type FinishReason, type StreamEvent, type Usage } from '../../canonical/index.js';
-import { readSseEvents } from '../read-sse-events.js';
+import { readSseBatches } from '../read-sse-events.js';
 import { upstreamStreamFailure } from '../stream-failure.js';
 import { decodeGeminiStreamError } from './decode-gemini-error.js';
 import { decodeGeminiFinishReason, decodeGeminiUsage, syntheticGeminiCallId } from './decode-generate-content-response.js';
@@ -93,7 +93,7 @@ export async function* decodeGeminiUpstreamStream(
   };
 
   try {
-    for await (const sse of readSseEvents(body)) {
+    for await (const batch of readSseBatches(body)) for (const sse of batch) {
       const data = sse.data.trim();
       if (data === '') continue;
       let chunk: unknown;

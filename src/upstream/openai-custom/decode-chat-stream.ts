@@ -1,7 +1,7 @@
 import type { FinishReason, StreamEvent, Usage } from '../../canonical/index.js';
 import { GatewayError, isGatewayError } from '../../canonical/index.js';
 import { JsonStringSlot } from '../json-string-slot.js';
-import { readSseEvents } from '../read-sse-events.js';
+import { readSseBatches } from '../read-sse-events.js';
 import {
   decodeOpenAIArguments,
   decodeOpenAIFinishReason,
@@ -141,12 +141,12 @@ export async function* decodeOpenAIUpstreamStream(body: AsyncIterable<Uint8Array
   };
 
   try {
-    for await (const sse of readSseEvents(body)) {
+    reading: for await (const batch of readSseBatches(body)) for (const sse of batch) {
       const data = sse.data.trim();
       if (data.length === 0) continue;
       if (data === '[DONE]') {
         sawDone = true;
-        break;
+        break reading;
       }
       if (unparsable) {
         yield { type: 'error', error: new GatewayError('bad_upstream_response', 'OpenAI-compatible upstream sent a stream chunk that is not JSON.') };

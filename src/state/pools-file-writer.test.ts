@@ -183,6 +183,32 @@ describe('scheduling (fake timers: exact times)', () => {
     expect(s.written).toHaveLength(3);
   });
 
+  it('writes a file that is slow to serialise less often, keeping stats writes under 1% of a core', async () => {
+    const { s, flushes, tick } = await scheduled(300, 1000);
+    // Every reading of the clock during serialisation advances it by 30 ms: each write is "slow".
+    let clock = 0;
+    const readings = vi.spyOn(performance, 'now').mockImplementation(() => (clock += 30));
+    s.writer.markDirty();
+    for (let t = 100; t <= 6000; t += 100) {
+      await tick(100);
+      s.writer.markDirty();
+    }
+    const costMs = 30 * (readings.mock.calls.length / flushes.length - 1);
+    expect(costMs).toBeGreaterThanOrEqual(30);
+    // The first write keeps maxWait; then each waits at least cost / 1% after the one before.
+    expect(flushes[0]).toBe(1000);
+    for (let i = 1; i < flushes.length; i++) expect(flushes[i]! - flushes[i - 1]!).toBeGreaterThanOrEqual(Math.max(1000, costMs * 100));
+    expect(flushes).toEqual([1000, 1000 + costMs * 100]);
+    readings.mockRestore();
+    // Writes that cost nothing are back to every maxWait.
+    const before = flushes.length;
+    for (let t = 0; t < 30; t++) {
+      await tick(100);
+      s.writer.markDirty();
+    }
+    expect(flushes.length - before).toBeGreaterThanOrEqual(2);
+  });
+
   it('a change while a write is still in flight does not trigger an immediate extra flush', async () => {
     const { s, flushes, tick } = await scheduled(300, 1000);
     s.writer.markDirty();

@@ -7,6 +7,14 @@ import type { PoolRegistry } from '../pool/pool-registry.js';
 
 /** Longest stretch of serialisation work between two yields to the event loop. */
 const SLICE_MS = 2;
+/**
+ * Most of one core that writing stats may take under steady load. A 10,000-instance file costs
+ * tens of milliseconds of serialisation (more on a slow machine); written every `maxWaitMs` it
+ * made a large pool serve measurably slower than a small one. So the next write waits at least
+ * the last one's on-thread time divided by this share: a small pool's writes (under a
+ * millisecond) keep the configured cadence, a huge pool's stretch out instead of costing more.
+ */
+const MAX_CPU_SHARE = 0.01;
 
 function stampOf(info: Stats): string {
   return `${info.ino}:${info.size}:${info.mtimeMs}`;
@@ -29,7 +37,7 @@ export interface PoolsFileWriterOptions {
 
 /**
  * Writes live stats back to provider_pools.json: debounced, but at least every `maxWaitMs` under
- * steady load; atomically (temp file, fsync, rename, mode kept); merged into the file as it is
+ * steady load (less often for a file so large that writing it would take over 1% of a core); atomically (temp file, fsync, rename, mode kept); merged into the file as it is
  * now, so edits the user made meanwhile survive. A file that does not parse is never overwritten.
  */
 export class PoolsFileWriter {
@@ -38,6 +46,9 @@ export class PoolsFileWriter {
   private document: Record<string, unknown> | undefined;
   private writtenStamp: string | undefined;
   private lastChangeAt = 0;
+  /** When the last write finished, and the on-thread time it took (see MAX_CPU_SHARE). */
+  private lastWriteAt = 0;
+  private lastWriteCostMs = 0;
   private pending = false;
   private running: Promise<void> | undefined;
   private closed = false;
@@ -67,7 +78,10 @@ export class PoolsFileWriter {
 
   private onTimer(): void {
     this.timer = undefined;
-    const due = Math.min(this.lastChangeAt + this.options.debounceMs, this.firstDirtyAt + this.options.maxWaitMs);
+    const due = Math.max(
+      Math.min(this.lastChangeAt + this.options.debounceMs, this.firstDirtyAt + this.options.maxWaitMs),
+      this.lastWriteAt + this.lastWriteCostMs / MAX_CPU_SHARE,
+    );
     const wait = due - this.options.now();
     if (wait > 0) this.arm(wait);
     else void this.flush();
@@ -130,13 +144,14 @@ export class PoolsFileWriter {
    * Serialises the document exactly as `JSON.stringify(document, null, 2)` would, but entry by
    * entry, yielding to the event loop every few milliseconds, so no single turn blocks for long.
    */
-  private async serialise(document: Record<string, unknown>, now: number): Promise<Buffer> {
+  private async serialise(document: Record<string, unknown>, now: number): Promise<{ bytes: Buffer; busyMs: number }> {
     const { registry } = this.options;
     // Text is encoded to bytes slice by slice: one join and UTF-8 encode of a whole 3 MB file
     // was itself a stall.
     const encoded: Buffer[] = [];
     let pieces: string[] = ['{'];
     let sliceStart = performance.now();
+    let busyMs = 0;
     const keys = Object.keys(document);
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k]!;
@@ -167,6 +182,7 @@ export class PoolsFileWriter {
         if ((i & 7) === 7 && performance.now() - sliceStart > SLICE_MS) {
           encoded.push(Buffer.from(pieces.join('')));
           pieces = [];
+          busyMs += performance.now() - sliceStart;
           await new Promise<void>((resolve) => setImmediate(resolve));
           sliceStart = performance.now();
         }
@@ -175,18 +191,21 @@ export class PoolsFileWriter {
     }
     pieces.push(keys.length > 0 ? '\n}\n' : '}\n');
     encoded.push(Buffer.from(pieces.join('')));
-    return encoded.length === 1 ? encoded[0]! : Buffer.concat(encoded);
+    const bytes = encoded.length === 1 ? encoded[0]! : Buffer.concat(encoded);
+    return { bytes, busyMs: busyMs + performance.now() - sliceStart };
   }
 
   private async write(): Promise<void> {
     const { file, logger } = this.options;
     const document = await this.loadDocument();
     if (!document) return;
-    const bytes = await this.serialise(document, this.options.now());
+    const { bytes, busyMs } = await this.serialise(document, this.options.now());
+    this.lastWriteCostMs = busyMs;
     try {
       await writeFileAtomic(file, bytes, { fsync: true });
       this.writtenStamp = stampOf(await stat(file));
       this.options.onWritten?.(bytes);
+      this.lastWriteAt = this.options.now();
     } catch (error) {
       logger.error({ err: (error as Error).message, file }, 'writing provider pools file failed; will retry');
       this.writtenStamp = undefined;

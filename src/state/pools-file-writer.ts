@@ -37,8 +37,9 @@ export interface PoolsFileWriterOptions {
 
 /**
  * Writes live stats back to provider_pools.json: debounced, but at least every `maxWaitMs` under
- * steady load (less often for a file so large that writing it would take over 1% of a core); atomically (temp file, fsync, rename, mode kept); merged into the file as it is
- * now, so edits the user made meanwhile survive. A file that does not parse is never overwritten.
+ * steady load (less often for a file so large that writing it would take over 1% of a core);
+ * atomically (temp file, fsync, rename, mode kept); merged into the file as it is now, so edits
+ * the user made meanwhile survive. A file that does not parse is never overwritten.
  */
 export class PoolsFileWriter {
   private timer: NodeJS.Timeout | undefined;

@@ -1,3 +1,5 @@
+import { TAIL_LIMIT_BYTES, TAIL_LIMIT_MS } from './reusable-body.js';
+
 /** What an ExchangeBody needs from the upstream call that feeds it. */
 export interface BodySource {
   /** Lets the upstream send again after `push` returned false. */
@@ -8,9 +10,6 @@ export interface BodySource {
 
 /** Chunks held before the upstream is paused: a decoder takes them one per turn at most. */
 const HIGH_WATER_CHUNKS = 16;
-/** Most of a finished stream's tail worth reading to keep its connection (a terminating chunk, a trailing newline). */
-const TAIL_LIMIT_BYTES = 64 * 1024;
-const TAIL_LIMIT_MS = 1_000;
 
 const DONE: IteratorResult<Buffer> = { done: true, value: undefined };
 
@@ -83,11 +82,9 @@ export class ExchangeBody implements AsyncIterableIterator<Buffer> {
 
   return(): Promise<IteratorResult<Buffer>> {
     this.#queue.length = 0;
-    if (this.#ended || this.#failure || this.#stopped) {
-      this.#stopped = true;
-      return Promise.resolve(DONE);
-    }
+    const finished = this.#ended || this.#failure !== undefined || this.#stopped;
     this.#stopped = true;
+    if (finished) return Promise.resolve(DONE);
     if (this.#paused) this.#unpause();
     return new Promise((resolve) => {
       this.#tail = { bytes: 0, resolve, timer: setTimeout(() => this.#cut(), TAIL_LIMIT_MS) };

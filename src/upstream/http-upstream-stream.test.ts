@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayError } from '../canonical/index.js';
@@ -26,9 +26,8 @@ async function serve(handler: (res: http.ServerResponse) => void): Promise<{ ups
       if (!res.writableFinished) resolveClosed();
     });
   });
-  server.on('connection', (socket: Socket) => {
+  server.on('connection', () => {
     connections++;
-    socket.on('close', () => undefined);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const agent = new Agent({ keepAliveTimeout: 10_000 });

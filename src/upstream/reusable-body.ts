@@ -1,6 +1,6 @@
 /** Most of a finished stream's tail worth reading to keep its connection (a terminating chunk, a trailing newline). */
-const TAIL_LIMIT_BYTES = 64 * 1024;
-const TAIL_LIMIT_MS = 1_000;
+export const TAIL_LIMIT_BYTES = 64 * 1024;
+export const TAIL_LIMIT_MS = 1_000;
 
 /**
  * An upstream body for a stream decoder that stops at its protocol's terminal event (`[DONE]`,

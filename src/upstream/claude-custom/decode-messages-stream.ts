@@ -35,8 +35,9 @@ class RepeatedDelta {
   /** The payload of `data` when it repeats the last delta event but for that string. */
   match(data: string): Json | undefined {
     const last = this.#last;
-    const value = last?.slot.match(data);
-    return value === undefined ? undefined : { ...last!.payload, delta: { ...last!.delta, [last!.key]: value } };
+    if (last === undefined) return undefined;
+    const value = last.slot.match(data);
+    return value === undefined ? undefined : { ...last.payload, delta: { ...last.delta, [last.key]: value } };
   }
 
   learn(data: string, payload: Json): void {
@@ -94,18 +95,19 @@ export async function* decodeAnthropicUpstreamStream(
     for await (const batch of readSseBatches(body)) for (const sse of batch) {
       if (sse.data.trim() === '') continue;
       // The event name plays no part: the payload rebuilt is the one JSON.parse would make.
-      let payload: unknown = repeated.match(sse.data);
+      let payload = repeated.match(sse.data);
       if (payload === undefined) {
+        let parsed: unknown;
         try {
-          payload = JSON.parse(sse.data);
+          parsed = JSON.parse(sse.data);
         } catch {
           yield { type: 'error', error: new GatewayError('bad_upstream_response', 'Anthropic upstream sent a stream event that is not JSON.') };
           return;
         }
-        if (!isObject(payload)) continue;
+        if (!isObject(parsed)) continue;
+        payload = parsed;
         if ((sse.event ?? payload['type']) === 'content_block_delta') repeated.learn(sse.data, payload);
       }
-      if (!isObject(payload)) continue;
       const type = sse.event ?? payload['type'];
       switch (type) {
         case 'message_start': {

@@ -7,7 +7,7 @@ import { startGateway, type RunningGateway } from './app.js';
 import type { CliOptions } from './config/cli-options.js';
 import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
-import { startDemo, type Demo } from './demo/start-demo.js';
+import type { Demo } from './demo/start-demo.js';
 import { addLoginCommand } from './login/login-command.js';
 
 function integer(name: string) {
@@ -73,6 +73,9 @@ async function main(): Promise<void> {
   let demo: Demo | undefined;
   let poolsFile = loaded.poolsFile;
   if (!loaded.poolsFileExplicit && !(await exists(poolsFile))) {
+    // Loaded only when used: the demo pulls in the whole simulated upstream, which a gateway
+    // serving real pools would otherwise carry in its heap for nothing.
+    const { startDemo } = await import('./demo/start-demo.js');
     demo = await startDemo(path.resolve('.poolgate-demo'));
     poolsFile = demo.poolsFile;
   }

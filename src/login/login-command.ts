@@ -1,10 +1,8 @@
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { loginGemini } from './gemini-login.js';
-import { loginKiro, type KiroLoginMethod } from './kiro-login.js';
+import type { loginKiro, KiroLoginMethod } from './kiro-login.js';
 import { LoginError } from './login-error.js';
 import { defaultLoginIo, type LoginIo, type LoginResult } from './login-io.js';
-import { loginQwen } from './qwen-login.js';
 
 export interface LoginCommandIo extends LoginIo {
   /** Error lines (default stderr). */
@@ -48,6 +46,9 @@ async function run(io: LoginCommandIo, flow: () => Promise<LoginResult>): Promis
 }
 
 /**
+ * The flows are imported when their subcommand runs, so the gateway, which only registers the
+ * commands, does not keep three OAuth clients in its heap.
+ *
  * `poolgate login gemini|kiro|qwen`: runs a provider's OAuth login, writes its creds file and adds
  * an instance to provider_pools.json. URLs are printed, never opened; every endpoint can be
  * pointed elsewhere (for tests: mock authorization servers on 127.0.0.1).
@@ -69,6 +70,7 @@ export function addLoginCommand(program: Command, io: LoginCommandIo = { ...defa
     .option('--client-id <id>', 'OAuth client id (default Qwen Code\'s public client)')
     .option('--poll-interval-ms <ms>', 'first wait between token polls (default 2000)', positiveInteger('--poll-interval-ms'))
     .action(async (options: CommonOptions & { oauthBaseUrl?: string; deviceCodeUrl?: string; tokenUrl?: string; clientId?: string; pollIntervalMs?: number }) => {
+      const { loginQwen } = await import('./qwen-login.js');
       await run(io, () => loginQwen({ ...options, poolsFile: poolsFile(options) }, io));
     });
 
@@ -81,6 +83,7 @@ export function addLoginCommand(program: Command, io: LoginCommandIo = { ...defa
     .option('--port <port>', 'loopback port for the redirect (default random)', positiveInteger('--port'))
     .option('--timeout-ms <ms>', 'how long to wait for the redirect (default 300000)', positiveInteger('--timeout-ms'))
     .action(async (options: CommonOptions & { authUrl?: string; tokenUrl?: string; clientId?: string; clientSecret?: string; projectId?: string; port?: number; timeoutMs?: number }) => {
+      const { loginGemini } = await import('./gemini-login.js');
       await run(io, () => loginGemini({ ...options, poolsFile: poolsFile(options) }, io));
     });
 
@@ -96,6 +99,7 @@ export function addLoginCommand(program: Command, io: LoginCommandIo = { ...defa
     .option('--port <port>', 'social: loopback port for the redirect (default random)', positiveInteger('--port'))
     .option('--timeout-ms <ms>', 'social: how long to wait for the redirect (default 300000)', positiveInteger('--timeout-ms'))
     .action(async (options: CommonOptions & Omit<Parameters<typeof loginKiro>[0], 'poolsFile'>) => {
+      const { loginKiro } = await import('./kiro-login.js');
       await run(io, () => loginKiro({ ...options, poolsFile: poolsFile(options) }, io));
     });
 

@@ -159,4 +159,24 @@ describe('the poolgate process', () => {
       await exitOf(gateway.child);
     }
   });
+
+  it('with no pools file, serves the built-in demo: the printed key and curl body get a completion', async () => {
+    const demoDir = await mkdtemp(path.join(tmpdir(), 'poolgate-demo-'));
+    const gateway = await spawnGateway(['--port', '0'], demoDir);
+    try {
+      await eventually(() => /try: curl/.test(gateway.output()));
+      expect(gateway.output()).toMatch(/built-in demo/);
+      const key = /API key \(generated for this run[^)]*\): (\S+)/.exec(gateway.output())?.[1];
+      expect(key).toBeDefined();
+      const body = /-d '([^']+)'/.exec(gateway.output())?.[1];
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body! });
+      const answer = (await response.json()) as { choices?: Array<{ message?: { content?: string } }> };
+      expect(response.status).toBe(200);
+      expect(answer.choices?.[0]?.message?.content).toMatch(/\S/);
+      expect(JSON.parse(await readFile(path.join(demoDir, '.poolgate-demo', 'provider_pools.json'), 'utf8'))).toHaveProperty('openai-custom');
+    } finally {
+      gateway.child.kill('SIGTERM');
+      await exitOf(gateway.child);
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { StreamEncoder } from '../canonical/stream-encoder.js';
 import { GatewayError, type ChatRequest, type ChatResponse, type StreamEvent } from '../canonical/index.js';
 import { dispatchWithFailover } from '../pool/dispatch-with-failover.js';
 import type { Lease } from '../pool/provider-pool.js';
@@ -19,7 +20,8 @@ export interface ServeCanonicalOptions {
   request: ChatRequest;
   sessionKey: string | undefined;
   encodeResponse: (response: ChatResponse) => string;
-  encodeStream: (events: AsyncIterable<StreamEvent>) => AsyncIterable<string>;
+  /** A fresh encoder of the client's protocol for one streamed answer. */
+  streamEncoder: () => StreamEncoder;
   /** Content type of streamed frames; SSE unless a protocol says otherwise. */
   streamContentType?: string;
 }
@@ -52,55 +54,60 @@ async function startStream(events: AsyncIterable<StreamEvent>, signal: Cancellab
   return { buffered, rest: iterator };
 }
 
-const DONE: IteratorResult<StreamEvent> = { done: true, value: undefined };
-
 /**
- * The stream after its commit point, for the client's encoder: the buffered events, then the
- * rest; a read that throws becomes one `error` event, and errors count against the instance.
- * Hand-written rather than an async generator: one promise reaction per event instead of a
- * generator resumption on top of the decoder's (the encoder already adds its own).
+ * The stream after its commit point, through the client's encoder: the buffered events, then the
+ * rest as they arrive, each encoded and queued at once (no generator or promise per event beyond
+ * the decoder's read). A read that throws becomes one `error` event, and errors count against
+ * the instance. Stops at the encoder's terminal or when the client is gone.
  */
-class CommittedEvents implements AsyncIterableIterator<StreamEvent> {
-  #buffered = 0;
-  #done = false;
-
-  constructor(
-    private readonly started: StartedStream,
-    private readonly lease: Lease,
-    private readonly signal: Cancellable,
-  ) {}
-
-  next(): Promise<IteratorResult<StreamEvent>> {
-    const { buffered } = this.started;
-    if (this.#buffered < buffered.length) return Promise.resolve({ done: false, value: buffered[this.#buffered++]! });
-    if (this.#done) return Promise.resolve(DONE);
-    return this.started.rest.next().then(
-      (result) => {
-        if (result.done) {
-          this.#done = true;
-          return DONE;
-        }
-        if (result.value.type === 'error') this.lease.fail(result.value.error);
-        return result;
-      },
-      (error: unknown) => {
-        this.#done = true;
-        const failure = mapTransportError(error, this.signal, 'upstream stream broke off');
-        const interrupted = failure.code === 'client_closed' ? failure : new GatewayError('stream_interrupted', failure.message, { origin: 'upstream', cause: error });
-        this.lease.fail(interrupted);
-        return { done: false, value: { type: 'error', error: interrupted } };
-      },
-    );
+async function writeCommitted(
+  started: StartedStream,
+  encoder: StreamEncoder,
+  out: CoalescingWriter,
+  res: ServerResponse,
+  lease: Lease,
+  signal: Cancellable,
+): Promise<void> {
+  const frames: string[] = [];
+  const flush = (): Promise<void> | undefined => {
+    let drained: Promise<void> | undefined;
+    for (const frame of frames) drained = out.write(frame) ?? drained;
+    frames.length = 0;
+    return drained;
+  };
+  for (const event of started.buffered) {
+    if (encoder.push(event, frames)) {
+      flush();
+      return;
+    }
   }
-
-  /** The encoder stopped early; serveCanonical releases the upstream stream itself. */
-  return(): Promise<IteratorResult<StreamEvent>> {
-    this.#done = true;
-    return Promise.resolve(DONE);
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
+  const drained = flush();
+  if (drained) await drained;
+  const { rest } = started;
+  for (;;) {
+    if (res.destroyed) return;
+    let next: IteratorResult<StreamEvent>;
+    try {
+      next = await rest.next();
+    } catch (error) {
+      const failure = mapTransportError(error, signal, 'upstream stream broke off');
+      const interrupted = failure.code === 'client_closed' ? failure : new GatewayError('stream_interrupted', failure.message, { origin: 'upstream', cause: error });
+      lease.fail(interrupted);
+      encoder.push({ type: 'error', error: interrupted }, frames);
+      flush();
+      return;
+    }
+    if (next.done) {
+      encoder.end(frames);
+      flush();
+      return;
+    }
+    const event = next.value;
+    if (event.type === 'error') lease.fail(event.error);
+    const terminated = encoder.push(event, frames);
+    const waiting = flush();
+    if (terminated) return;
+    if (waiting) await waiting;
   }
 }
 
@@ -145,11 +152,7 @@ export async function serveCanonical(options: ServeCanonicalOptions): Promise<vo
     });
     const out = new CoalescingWriter(res);
     try {
-      for await (const frame of options.encodeStream(new CommittedEvents(value, lease, signal))) {
-        if (res.destroyed) break;
-        const drained = out.write(frame);
-        if (drained) await drained;
-      }
+      await writeCommitted(value, options.streamEncoder(), out, res, lease, signal);
     } catch (error) {
       // Frames already produced still reach the client; the caller decides how the stream ends.
       out.flush();

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError, type ChatRequest, type ChatResponse, type StreamEvent, type WireFormat } from '../canonical/index.js';
+import { GatewayError, type ChatRequest, type ChatResponse, type WireFormat } from '../canonical/index.js';
+import type { StreamEncoder } from '../canonical/stream-encoder.js';
 import type { RequestContext } from '../http/request-context.js';
 import { forwardWithFailover } from './forward-with-failover.js';
 import { resolveTarget } from './resolve-target.js';
@@ -17,7 +18,8 @@ export interface ChatEndpoint {
   passHeaders?: readonly string[];
   decode(body: Record<string, unknown>): ChatRequest;
   encodeResponse(response: ChatResponse, clientModel: string, request: ChatRequest): string;
-  encodeStream(events: AsyncIterable<StreamEvent>, clientModel: string, request: ChatRequest): AsyncIterable<string>;
+  /** A fresh encoder for one streamed answer. */
+  streamEncoder(clientModel: string, request: ChatRequest): StreamEncoder;
   encodeStreamError(error: GatewayError): string;
   /** The conversation's opening, hashed for session affinity; undefined when the body has none (its decoder reports that). */
   opening(body: Record<string, unknown>): unknown;
@@ -74,6 +76,6 @@ export async function serveChat(req: IncomingMessage, res: ServerResponse, rc: R
     request,
     sessionKey,
     encodeResponse: (response) => endpoint.encodeResponse(response, model, request),
-    encodeStream: (events) => endpoint.encodeStream(events, model, request),
+    streamEncoder: () => endpoint.streamEncoder(model, request),
   });
 }

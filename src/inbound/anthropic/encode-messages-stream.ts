@@ -3,6 +3,7 @@ import type { AnthropicResponseContentBlock, AnthropicStreamEvent } from '../../
 import { encodeAnthropicStreamError } from './encode-error.js';
 import { encodeAnthropicStopReason } from './encode-stop-reason.js';
 import { encodeAnthropicUsage } from './encode-usage.js';
+import { encodeEvents, type StreamEncoder } from '../../canonical/stream-encoder.js';
 
 export interface EncodeAnthropicStreamOptions {
   /** The model name the client asked for; echoed in `message_start`. */
@@ -48,10 +49,7 @@ const PING_FRAME = frame({ type: 'ping' });
  * `message_delta` + `message_stop`, or an `error` event (on a canonical error, a thrown source,
  * or a source that ends without finishing).
  */
-export async function* encodeAnthropicMessagesStream(
-  events: AsyncIterable<StreamEvent>,
-  options: EncodeAnthropicStreamOptions,
-): AsyncGenerator<string> {
+export function createAnthropicStreamEncoder(options: EncodeAnthropicStreamOptions): StreamEncoder {
   const blocks = new Map<number, BlockState>();
   /** Canonical indexes in order of their start event, not yet fully written. */
   const order: number[] = [];
@@ -166,34 +164,34 @@ export async function* encodeAnthropicMessagesStream(
   }
 
   const fallbackId = options.fallbackMessageId ?? 'msg_gateway';
-  try {
-    for await (const event of events) {
-      if (!started && event.type !== 'start' && event.type !== 'error') {
-        yield messageStart(fallbackId, undefined);
-      }
+  return {
+    push(event, frames) {
       let out = '';
+      if (!started && event.type !== 'start' && event.type !== 'error') out = messageStart(fallbackId, undefined);
+      let terminated = false;
       switch (event.type) {
         case 'start':
           if (!started) out = messageStart(event.id, event.usage);
           break;
         case 'text-start':
-          out = openBlock(event.index, 'text', { type: 'text', text: '' });
+          out += openBlock(event.index, 'text', { type: 'text', text: '' });
           break;
         case 'reasoning-start':
-          out =
+          out +=
             event.redactedData !== undefined
               ? openBlock(event.index, 'redacted_thinking', { type: 'redacted_thinking', data: event.redactedData })
               : openBlock(event.index, 'thinking', { type: 'thinking', thinking: '', signature: '' });
           break;
         case 'tool-call-start':
           hasToolCalls = true;
-          out = openBlock(event.index, 'tool_use', { type: 'tool_use', id: event.id, name: event.name, input: {} });
+          out += openBlock(event.index, 'tool_use', { type: 'tool_use', id: event.id, name: event.name, input: {} });
           break;
         case 'usage':
           break;
         case 'finish': {
           const usage = encodeAnthropicUsage(event.usage);
-          yield closeAll() +
+          out +=
+            closeAll() +
             frame({
               type: 'message_delta',
               delta: {
@@ -203,19 +201,29 @@ export async function* encodeAnthropicMessagesStream(
               usage,
             }) +
             frame({ type: 'message_stop' });
-          return;
+          terminated = true;
+          break;
         }
         case 'error':
-          yield encodeAnthropicStreamError(event.error);
-          return;
+          out = encodeAnthropicStreamError(event.error);
+          terminated = true;
+          break;
         default:
-          out = onBlockEvent(event);
+          out += onBlockEvent(event);
       }
-      if (out !== '') yield out;
-    }
-  } catch (error) {
-    yield encodeAnthropicStreamError(toGatewayError(error));
-    return;
-  }
-  yield encodeAnthropicStreamError(new GatewayError('stream_interrupted', 'upstream stream ended before the message finished'));
+      if (out !== '') frames.push(out);
+      return terminated;
+    },
+    fail(error, frames) {
+      frames.push(encodeAnthropicStreamError(toGatewayError(error)));
+    },
+    end(frames) {
+      frames.push(encodeAnthropicStreamError(new GatewayError('stream_interrupted', 'upstream stream ended before the message finished')));
+    },
+  };
+}
+
+/** `createAnthropicStreamEncoder` over an event source. */
+export function encodeAnthropicMessagesStream(events: AsyncIterable<StreamEvent>, options: EncodeAnthropicStreamOptions): AsyncGenerator<string> {
+  return encodeEvents(events, createAnthropicStreamEncoder(options));
 }

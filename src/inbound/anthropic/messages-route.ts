@@ -7,7 +7,7 @@ import type { RequestContext } from '../../http/request-context.js';
 import { decodeAnthropicMessagesRequest } from './decode-messages-request.js';
 import { encodeAnthropicStreamError } from './encode-error.js';
 import { encodeAnthropicMessagesResponse } from './encode-messages-response.js';
-import { encodeAnthropicMessagesStream } from './encode-messages-stream.js';
+import { createAnthropicStreamEncoder } from './encode-messages-stream.js';
 
 const messages: ChatEndpoint = {
   wireFormat: 'anthropic',
@@ -15,7 +15,7 @@ const messages: ChatEndpoint = {
   passHeaders: ['anthropic-version', 'anthropic-beta'],
   decode: (body) => decodeAnthropicMessagesRequest(body, { requireMaxTokens: true }),
   encodeResponse: (response, clientModel) => JSON.stringify(encodeAnthropicMessagesResponse(response, clientModel)),
-  encodeStream: (events, clientModel) => encodeAnthropicMessagesStream(events, { clientModel }),
+  streamEncoder: (clientModel) => createAnthropicStreamEncoder({ clientModel }),
   encodeStreamError: encodeAnthropicStreamError,
   opening: (body) => (Array.isArray(body.messages) ? [body.system, body.messages[0]] : undefined),
 };

@@ -4,6 +4,7 @@ import { encodeGeminiStreamError } from './encode-error.js';
 import { encodeGeminiFinishReason } from './encode-finish-reason.js';
 import { toolArgumentsObject } from '../../canonical/tool-arguments.js';
 import { encodeGeminiUsageMetadata } from './encode-usage-metadata.js';
+import { encodeEvents, type StreamEncoder } from '../../canonical/stream-encoder.js';
 
 export interface EncodeGeminiStreamOptions {
   /** The model name the client asked for; echoed as `modelVersion`. */
@@ -32,10 +33,7 @@ type BlockState =
  * source or a source that ends unfinished produces one `{"error": {...}}` chunk, which the Gemini
  * SDK raises as `ApiError`.
  */
-export async function* encodeGeminiStream(
-  events: AsyncIterable<StreamEvent>,
-  options: EncodeGeminiStreamOptions,
-): AsyncGenerator<string> {
+export function createGeminiStreamEncoder(options: EncodeGeminiStreamOptions): StreamEncoder {
   let responseId = options.fallbackResponseId ?? '';
   const blocks = new Map<number, BlockState>();
   let signature: string | undefined;
@@ -77,8 +75,8 @@ export async function* encodeGeminiStream(
     return out;
   };
 
-  try {
-    for await (const event of events) {
+  return {
+    push(event, out) {
       switch (event.type) {
         case 'start':
           responseId = event.id;
@@ -87,7 +85,7 @@ export async function* encodeGeminiStream(
           blocks.set(event.index, { kind: 'text' });
           break;
         case 'text-delta':
-          if (event.text !== '') yield flushCalls() + chunk([signed({ text: event.text })]);
+          if (event.text !== '') out.push(flushCalls() + chunk([signed({ text: event.text })]));
           break;
         case 'reasoning-start':
           blocks.set(event.index, { kind: 'reasoning', hadText: false, redacted: event.redactedData !== undefined });
@@ -96,7 +94,7 @@ export async function* encodeGeminiStream(
           const state = blocks.get(event.index);
           if (event.text === '' || (state?.kind === 'reasoning' && state.redacted)) break;
           if (state?.kind === 'reasoning') state.hadText = true;
-          yield pendingSignatureChunk() + chunk([{ text: event.text, thought: true }]);
+          out.push(pendingSignatureChunk() + chunk([{ text: event.text, thought: true }]));
           break;
         }
         case 'reasoning-signature': {
@@ -105,10 +103,10 @@ export async function* encodeGeminiStream(
           // Signed thought text keeps its signature on a thought part; a bare signature (Gemini's
           // signature of the next visible part) waits for that part.
           if (state?.kind === 'reasoning' && state.hadText) {
-            yield pendingSignatureChunk() + chunk([{ text: '', thought: true, thoughtSignature: event.signature }]);
+            out.push(pendingSignatureChunk() + chunk([{ text: '', thought: true, thoughtSignature: event.signature }]));
           } else {
             const earlier = pendingSignatureChunk();
-            if (earlier !== '') yield earlier;
+            if (earlier !== '') out.push(earlier);
             signature = event.signature;
           }
           break;
@@ -134,19 +132,27 @@ export async function* encodeGeminiStream(
           calls = [];
           if (signature !== undefined) parts.push(signed({ text: '' }));
           if (parts.length === 0) parts.push({ text: '' });
-          yield chunk(parts, event);
-          return;
+          out.push(chunk(parts, event));
+          return true;
         }
         case 'error':
-          yield encodeGeminiStreamError(event.error);
-          return;
+          out.push(encodeGeminiStreamError(event.error));
+          return true;
         default:
           break;
       }
-    }
-  } catch (error) {
-    yield encodeGeminiStreamError(toGatewayError(error));
-    return;
-  }
-  yield encodeGeminiStreamError(new GatewayError('stream_interrupted', 'upstream stream ended before the response finished'));
+      return false;
+    },
+    fail(error, out) {
+      out.push(encodeGeminiStreamError(toGatewayError(error)));
+    },
+    end(out) {
+      out.push(encodeGeminiStreamError(new GatewayError('stream_interrupted', 'upstream stream ended before the response finished')));
+    },
+  };
+}
+
+/** `createGeminiStreamEncoder` over an event source. */
+export function encodeGeminiStream(events: AsyncIterable<StreamEvent>, options: EncodeGeminiStreamOptions): AsyncGenerator<string> {
+  return encodeEvents(events, createGeminiStreamEncoder(options));
 }

@@ -17,7 +17,7 @@ import { decodeGeminiRequest, modelFromGeminiPath } from './decode-generate-cont
 import { encodeGeminiCountTokens } from './encode-count-tokens.js';
 import { encodeGeminiError, encodeGeminiStreamError } from './encode-error.js';
 import { encodeGeminiResponse } from './encode-generate-content-response.js';
-import { encodeGeminiStream } from './encode-generate-content-stream.js';
+import { createGeminiStreamEncoder } from './encode-generate-content-stream.js';
 import { encodeGeminiModels } from './encode-models.js';
 
 /** `/v1beta/models/{model}:{action}`; the model may itself hold a colon (`pool:model`), the action follows the last one. */
@@ -37,7 +37,7 @@ function endpoint(modelFromPath: string, stream: boolean): ChatEndpoint {
     wireFormat: 'gemini',
     decode: (body) => decodeGeminiRequest(body, modelFromPath, stream),
     encodeResponse: (response, clientModel) => JSON.stringify(encodeGeminiResponse(response, clientModel)),
-    encodeStream: (events, clientModel) => encodeGeminiStream(events, { clientModel }),
+    streamEncoder: (clientModel) => createGeminiStreamEncoder({ clientModel }),
     encodeStreamError: encodeGeminiStreamError,
     opening: (body) => [body.systemInstruction, Array.isArray(body.contents) ? body.contents[0] : undefined],
   };

@@ -13,6 +13,7 @@ import {
   toResponsesId,
   type ResponsesEnvelopeFields,
 } from './encode-responses-envelope.js';
+import { encodeEvents, type StreamEncoder } from '../../canonical/stream-encoder.js';
 
 export interface OpenAIResponsesStreamOptions {
   clientModel: string;
@@ -34,10 +35,7 @@ type OpenItem =
  * deltas and `.done` events, and one terminal: `response.completed` / `response.incomplete` /
  * `response.failed` carrying the full response. A failure before `start` is one `error` event.
  */
-export async function* encodeOpenAIResponsesStream(
-  events: AsyncIterable<StreamEvent>,
-  options: OpenAIResponsesStreamOptions,
-): AsyncGenerator<string> {
+export function createOpenAIResponsesStreamEncoder(options: OpenAIResponsesStreamOptions): StreamEncoder {
   let sequence = 0;
   let started = false;
   let envelope: Omit<ResponsesEnvelopeFields, 'outcome' | 'usage'> = { id: '', createdAt: 0, model: options.clientModel, output: [], request: options.request };
@@ -88,7 +86,7 @@ export async function* encodeOpenAIResponsesStream(
     frames.push(frame('response.output_item.done', { output_index: entry.outputIndex, item: entry.item }));
     return frames;
   };
-  const fail = (error: GatewayError): string => {
+  const failedFrame = (error: GatewayError): string => {
     const body = encodeOpenAIErrorBody(error).error;
     if (!started) {
       // Nothing was created yet: the bare `error` event. The nested `error` object also makes
@@ -110,19 +108,19 @@ export async function* encodeOpenAIResponsesStream(
     return frame('response.failed', { response });
   };
 
-  try {
-    for await (const event of events) {
+  return {
+    push(event, out) {
       if (event.type === 'error') {
-        yield fail(event.error);
-        return;
+        out.push(failedFrame(event.error));
+        return true;
       }
       if (event.type === 'start') {
-        if (!started) yield* begin(event.id, event.created);
-        continue;
+        if (!started) out.push(...begin(event.id, event.created));
+        return false;
       }
       if (!started) {
         const nowMs = (options.now ?? Date.now)();
-        yield* begin(`gw${nowMs.toString(36)}`, Math.floor(nowMs / 1000));
+        out.push(...begin(`gw${nowMs.toString(36)}`, Math.floor(nowMs / 1000)));
       }
       const outputIndex = envelope.output.length;
       switch (event.type) {
@@ -134,19 +132,19 @@ export async function* encodeOpenAIResponsesStream(
             status: 'in_progress',
             content: [],
           };
-          yield addItem(event.index, { kind: 'message', outputIndex, item, text: '' });
-          yield frame('response.content_part.added', {
+          out.push(addItem(event.index, { kind: 'message', outputIndex, item, text: '' }));
+          out.push(frame('response.content_part.added', {
             item_id: item.id,
             output_index: outputIndex,
             content_index: 0,
             part: { type: 'output_text', text: '', annotations: [], logprobs: [] },
-          });
+          }));
           break;
         }
         case 'reasoning-start': {
           const item: OpenAIResponsesReasoningItem = { type: 'reasoning', id: responsesItemId('rs', envelope.id, outputIndex), summary: [] };
           if (event.redactedData !== undefined) item.encrypted_content = event.redactedData;
-          yield addItem(event.index, { kind: 'reasoning', outputIndex, item, text: '', summaryOpen: false });
+          out.push(addItem(event.index, { kind: 'reasoning', outputIndex, item, text: '', summaryOpen: false }));
           break;
         }
         case 'tool-call-start': {
@@ -158,7 +156,7 @@ export async function* encodeOpenAIResponsesStream(
             arguments: '',
             status: 'in_progress',
           };
-          yield addItem(event.index, { kind: 'function_call', outputIndex, item, text: '' });
+          out.push(addItem(event.index, { kind: 'function_call', outputIndex, item, text: '' }));
           break;
         }
         case 'text-delta':
@@ -170,49 +168,59 @@ export async function* encodeOpenAIResponsesStream(
           entry.text += delta;
           const base = { item_id: entry.item.id, output_index: entry.outputIndex };
           if (entry.kind === 'message') {
-            yield frame('response.output_text.delta', { ...base, content_index: 0, delta, logprobs: [] });
+            out.push(frame('response.output_text.delta', { ...base, content_index: 0, delta, logprobs: [] }));
           } else if (entry.kind === 'function_call') {
-            yield frame('response.function_call_arguments.delta', { ...base, delta });
+            out.push(frame('response.function_call_arguments.delta', { ...base, delta }));
           } else {
             if (!entry.summaryOpen) {
               entry.summaryOpen = true;
-              yield frame('response.reasoning_summary_part.added', { ...base, summary_index: 0, part: { type: 'summary_text', text: '' } });
+              out.push(frame('response.reasoning_summary_part.added', { ...base, summary_index: 0, part: { type: 'summary_text', text: '' } }));
             }
-            yield frame('response.reasoning_summary_text.delta', { ...base, summary_index: 0, delta });
+            out.push(frame('response.reasoning_summary_text.delta', { ...base, summary_index: 0, delta }));
           }
           break;
         }
         case 'text-end':
         case 'reasoning-end':
         case 'tool-call-end':
-          yield* closeItem(event.index);
+          out.push(...closeItem(event.index));
           break;
         case 'usage':
           usage = { ...usage, ...event.usage };
           break;
         case 'finish': {
-          for (const blockIndex of [...open.keys()]) yield* closeItem(blockIndex);
+          for (const blockIndex of [...open.keys()]) out.push(...closeItem(blockIndex));
           const outcome = responsesOutcome(event.finishReason);
           const response = encodeOpenAIResponsesEnvelope({ ...envelope, usage: { ...usage, ...event.usage }, outcome });
           const type =
             outcome.status === 'incomplete' ? 'response.incomplete' : outcome.status === 'failed' ? 'response.failed' : 'response.completed';
-          yield frame(type, { response });
-          return;
+          out.push(frame(type, { response }));
+          return true;
         }
         default:
           // reasoning-signature: Responses has no slot for a signature.
           break;
       }
-    }
-  } catch (error) {
-    yield fail(
-      isGatewayError(error)
-        ? error
-        : new GatewayError('stream_interrupted', `The response stream failed: ${error instanceof Error ? error.message : String(error)}`, {
-            cause: error,
-          }),
-    );
-    return;
-  }
-  yield fail(new GatewayError('stream_interrupted', 'The upstream stream ended before the response was complete.'));
+      return false;
+    },
+    fail(error, out) {
+      out.push(
+        failedFrame(
+          isGatewayError(error)
+            ? error
+            : new GatewayError('stream_interrupted', `The response stream failed: ${error instanceof Error ? error.message : String(error)}`, {
+                cause: error,
+              }),
+        ),
+      );
+    },
+    end(out) {
+      out.push(failedFrame(new GatewayError('stream_interrupted', 'The upstream stream ended before the response was complete.')));
+    },
+  };
+}
+
+/** `createOpenAIResponsesStreamEncoder` over an event source. */
+export function encodeOpenAIResponsesStream(events: AsyncIterable<StreamEvent>, options: OpenAIResponsesStreamOptions): AsyncGenerator<string> {
+  return encodeEvents(events, createOpenAIResponsesStreamEncoder(options));
 }

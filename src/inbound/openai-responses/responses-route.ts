@@ -8,14 +8,14 @@ import type { RequestContext } from '../../http/request-context.js';
 import { decodeOpenAIResponsesRequest } from './decode-responses-request.js';
 import { encodeOpenAIStreamError } from '../openai/encode-error.js';
 import { encodeOpenAIResponsesResponse } from './encode-responses-response.js';
-import { encodeOpenAIResponsesStream } from './encode-responses-stream.js';
+import { createOpenAIResponsesStreamEncoder } from './encode-responses-stream.js';
 
 /** No upstream speaks Responses, so there is no fast path: always through the canonical model. */
 const responses: ChatEndpoint = {
   wireFormat: 'openai-responses',
   decode: decodeOpenAIResponsesRequest,
   encodeResponse: (response, clientModel, request) => JSON.stringify(encodeOpenAIResponsesResponse(response, clientModel, request)),
-  encodeStream: (events, clientModel, request) => encodeOpenAIResponsesStream(events, { clientModel, request }),
+  streamEncoder: (clientModel, request) => createOpenAIResponsesStreamEncoder({ clientModel, request }),
   encodeStreamError: encodeOpenAIStreamError,
   opening: (body) => [body.instructions, Array.isArray(body.input) ? body.input[0] : body.input],
 };

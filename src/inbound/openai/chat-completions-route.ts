@@ -6,7 +6,7 @@ import { readBody } from '../../http/read-body.js';
 import type { RequestContext } from '../../http/request-context.js';
 import { decodeOpenAIChatRequest } from './decode-chat-request.js';
 import { encodeOpenAIChatResponse } from './encode-chat-response.js';
-import { encodeOpenAIChatStream } from './encode-chat-stream.js';
+import { createOpenAIChatStreamEncoder } from './encode-chat-stream.js';
 import { encodeOpenAIStreamError } from './encode-error.js';
 
 /** The conversation's opening: system prompt(s) and the first user turn. */
@@ -25,7 +25,7 @@ const chatCompletions: ChatEndpoint = {
   forwardPath: '/chat/completions',
   decode: decodeOpenAIChatRequest,
   encodeResponse: (response, clientModel) => JSON.stringify(encodeOpenAIChatResponse(response, clientModel)),
-  encodeStream: (events, clientModel, request) => encodeOpenAIChatStream(events, { clientModel, includeUsage: request.includeUsage === true }),
+  streamEncoder: (clientModel, request) => createOpenAIChatStreamEncoder({ clientModel, includeUsage: request.includeUsage === true }),
   encodeStreamError: encodeOpenAIStreamError,
   opening,
 };

@@ -3,6 +3,7 @@ import type { OpenAIChatChunk, OpenAIChatChunkChoice, OpenAIChatChunkDelta } fro
 import { encodeOpenAIStreamError } from './encode-error.js';
 import { encodeOpenAIFinishReason } from './encode-openai-finish-reason.js';
 import { encodeOpenAIUsage } from './encode-openai-usage.js';
+import { encodeEvents, type StreamEncoder } from '../../canonical/stream-encoder.js';
 
 export interface OpenAIChatStreamOptions {
   clientModel: string;
@@ -13,15 +14,12 @@ export interface OpenAIChatStreamOptions {
 }
 
 /**
- * Encodes a canonical stream as Chat Completions SSE frames (`data: …\n\n`). Yields exactly one
+ * Encodes a canonical stream as Chat Completions SSE frames (`data: …\n\n`). Writes exactly one
  * terminal: after `finish` the final chunk, the usage chunk (when asked) and `data: [DONE]`;
  * after `error`, a thrown source or a source that ends without `finish`, one
  * `data: {"error":…}` frame and nothing more (openai-node raises it as an APIError).
  */
-export async function* encodeOpenAIChatStream(
-  events: AsyncIterable<StreamEvent>,
-  options: OpenAIChatStreamOptions,
-): AsyncGenerator<string> {
+export function createOpenAIChatStreamEncoder(options: OpenAIChatStreamOptions): StreamEncoder {
   const { clientModel, includeUsage } = options;
   let id: string | undefined;
   let created = 0;
@@ -59,67 +57,77 @@ export async function* encodeOpenAIChatStream(
     return roleFrame();
   };
 
-  try {
-    for await (const event of events) {
+  return {
+    push(event, out) {
       if (event.type === 'error') {
-        yield encodeOpenAIStreamError(event.error);
-        return;
+        out.push(encodeOpenAIStreamError(event.error));
+        return true;
       }
       if (event.type === 'start') {
         if (id === undefined) {
           id = event.id;
           created = event.created;
-          yield roleFrame();
+          out.push(roleFrame());
         }
-        continue;
+        return false;
       }
       const opening = ensureStarted();
-      if (opening !== undefined) yield opening;
+      if (opening !== undefined) out.push(opening);
       switch (event.type) {
         case 'text-delta':
-          if (event.text.length > 0) yield textFrame('content', event.text);
+          if (event.text.length > 0) out.push(textFrame('content', event.text));
           break;
         case 'reasoning-delta':
-          if (event.text.length > 0) yield textFrame('reasoning_content', event.text);
+          if (event.text.length > 0) out.push(textFrame('reasoning_content', event.text));
           break;
         case 'tool-call-start': {
           const toolIndex = toolIndexes.size;
           toolIndexes.set(event.index, toolIndex);
-          yield deltaFrame({
-            tool_calls: [{ index: toolIndex, id: event.id, type: 'function', function: { name: event.name, arguments: '' } }],
-          });
+          out.push(
+            deltaFrame({
+              tool_calls: [{ index: toolIndex, id: event.id, type: 'function', function: { name: event.name, arguments: '' } }],
+            }),
+          );
           break;
         }
         case 'tool-call-delta': {
           const toolIndex = toolIndexes.get(event.index);
           if (toolIndex !== undefined && event.argumentsJson.length > 0) {
-            yield deltaFrame({ tool_calls: [{ index: toolIndex, function: { arguments: event.argumentsJson } }] });
+            out.push(deltaFrame({ tool_calls: [{ index: toolIndex, function: { arguments: event.argumentsJson } }] }));
           }
           break;
         }
         case 'finish': {
           const finishReason = encodeOpenAIFinishReason(event.finishReason, event.rawFinishReason, toolIndexes.size > 0);
-          yield frame([{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }]);
-          if (includeUsage) yield frame([], encodeOpenAIUsage(event.usage));
-          yield 'data: [DONE]\n\n';
-          return;
+          out.push(frame([{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }]));
+          if (includeUsage) out.push(frame([], encodeOpenAIUsage(event.usage)));
+          out.push('data: [DONE]\n\n');
+          return true;
         }
         default:
           // Block boundaries, signatures and early usage have no Chat Completions frame.
           break;
       }
-    }
-  } catch (error) {
-    yield encodeOpenAIStreamError(
-      isGatewayError(error)
-        ? error
-        : new GatewayError('stream_interrupted', `The response stream failed: ${error instanceof Error ? error.message : String(error)}`, {
-            cause: error,
-          }),
-    );
-    return;
-  }
-  yield encodeOpenAIStreamError(
-    new GatewayError('stream_interrupted', 'The upstream stream ended before the response was complete.'),
-  );
+      return false;
+    },
+    fail(error, out) {
+      out.push(
+        encodeOpenAIStreamError(
+          isGatewayError(error)
+            ? error
+            : new GatewayError('stream_interrupted', `The response stream failed: ${error instanceof Error ? error.message : String(error)}`, {
+                cause: error,
+              }),
+        ),
+      );
+    },
+    end(out) {
+      out.push(encodeOpenAIStreamError(new GatewayError('stream_interrupted', 'The upstream stream ended before the response was complete.')));
+    },
+  };
+}
+
+/** `createOpenAIChatStreamEncoder` over an event source. */
+export function encodeOpenAIChatStream(events: AsyncIterable<StreamEvent>, options: OpenAIChatStreamOptions): AsyncGenerator<string> {
+  return encodeEvents(events, createOpenAIChatStreamEncoder(options));
 }

@@ -1,0 +1,131 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { request } from 'node:http';
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startMockUpstream, type MockFault, type MockUpstream } from '../../src/mock-upstream/index.js';
+import { eventually, openAIInstance, startTestGateway, TEST_KEY, type TestGateway } from '../support/start-test-gateway.js';
+
+function claudeInstance(baseUrl: string, key: string): Record<string, unknown> {
+  return { CLAUDE_API_KEY: key, CLAUDE_BASE_URL: baseUrl, uuid: `uuid-${key}`, checkModelName: null, isHealthy: true, lastUsed: null, usageCount: 0, errorCount: 0, lastErrorTime: null };
+}
+
+/** Streams text through the client of the other protocol; `onText` sees each piece as it arrives. */
+type StreamText = (onText: (text: string) => void, signal?: AbortSignal) => Promise<void>;
+
+// Both conversion directions: the stream is decoded from one protocol and encoded into the other.
+describe.each([
+  { client: 'Anthropic', upstreamPool: 'openai-custom' },
+  { client: 'OpenAI', upstreamPool: 'claude-custom' },
+])('a converted stream: $client client from $upstreamPool', ({ client, upstreamPool }) => {
+  let upstream: MockUpstream;
+  let gateway: TestGateway;
+  let streamText: StreamText;
+  const key = 'sk-conv';
+  const instance = () => gateway.registry.instance(`uuid-${key}`)!;
+
+  async function setup(fault: MockFault | undefined, streamChunks = 6): Promise<void> {
+    upstream = await startMockUpstream({ apiKeys: [key], faults: fault ? { '*': fault } : {}, streamChunks });
+    const entry = upstreamPool === 'openai-custom' ? openAIInstance(upstream.url, key) : claudeInstance(upstream.url, key);
+    gateway = await startTestGateway({ [upstreamPool]: [entry] }, { MODEL_PROVIDER: upstreamPool, REQUEST_MAX_RETRIES: 0 });
+    const content = 'tell me a story';
+    if (client === 'Anthropic') {
+      const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: TEST_KEY, maxRetries: 0 });
+      streamText = async (onText, signal) => {
+        const stream = await anthropic.messages.create({ model: 'claude-x', max_tokens: 100, stream: true, messages: [{ role: 'user', content }] }, { signal });
+        for await (const event of stream) if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') onText(event.delta.text);
+      };
+    } else {
+      const openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: TEST_KEY, maxRetries: 0 });
+      streamText = async (onText, signal) => {
+        const stream = await openai.chat.completions.create({ model: 'gpt-x', stream: true, messages: [{ role: 'user', content }] }, { signal });
+        for await (const chunk of stream) {
+          const text = chunk.choices[0]?.delta.content;
+          if (text) onText(text);
+        }
+      };
+    }
+  }
+
+  afterEach(async () => {
+    await gateway?.close();
+    await upstream?.close();
+  });
+
+  it('ends with an error the SDK raises when the upstream breaks off mid-way, and counts it against the instance', async () => {
+    // Five frames in: text has gone out in both protocols (Anthropic opens with message_start,
+    // ping and content_block_start), so the break is past the commit point.
+    await setup({ kind: 'drop-mid-stream', afterChunks: 5 });
+    let text = '';
+    await expect(streamText((piece) => (text += piece))).rejects.toThrow();
+    expect(text.length).toBeGreaterThan(0);
+    await eventually(() => instance().stats.errorCount === 1 && instance().inflight === 0);
+  });
+
+  it('forwards each piece as it arrives (no buffering)', async () => {
+    await setup({ kind: 'slow-chunks', delayMs: 120 });
+    const arrivals: number[] = [];
+    await streamText(() => arrivals.push(Date.now()));
+    expect(arrivals.length).toBeGreaterThanOrEqual(4);
+    // Six chunks 120 ms apart: buffering would deliver them together at the end.
+    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(300);
+  });
+
+  it('frees the instance at once, without counting an error, when the client leaves mid-stream', async () => {
+    // Six chunks 400 ms apart: the upstream would go on for about two more seconds.
+    await setup({ kind: 'slow-chunks', delayMs: 400 });
+    const controller = new AbortController();
+    let pieces = 0;
+    let leftAt = 0;
+    // The SDKs end the iteration quietly or with an abort error, depending on where it is cut.
+    await streamText(() => {
+      if (++pieces === 2) {
+        leftAt = Date.now();
+        controller.abort();
+      }
+    }, controller.signal).catch(() => undefined);
+    expect(pieces).toBe(2);
+    await eventually(() => instance().inflight === 0);
+    expect(Date.now() - leftAt).toBeLessThan(1_000);
+    expect(instance().stats.errorCount).toBe(0);
+  });
+});
+
+describe('a converted stream to a client that stalls', () => {
+  let upstream: MockUpstream | undefined;
+  let gateway: TestGateway | undefined;
+  afterEach(async () => {
+    await gateway?.close();
+    await upstream?.close();
+  });
+
+  it('arrives whole: the gateway holds the upstream back and goes on', async () => {
+    upstream = await startMockUpstream({ apiKeys: ['sk-big'], streamChunks: 6 });
+    gateway = await startTestGateway({ 'openai-custom': [openAIInstance(upstream.url, 'sk-big')] }, { MODEL_PROVIDER: 'openai-custom' });
+    const said = 'x'.repeat(4 * 1024 * 1024);
+    const body = JSON.stringify({ model: 'claude-x', max_tokens: 100, stream: true, messages: [{ role: 'user', content: said }] });
+    const text = await new Promise<string>((resolve, reject) => {
+      const headers = { 'x-api-key': TEST_KEY, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' };
+      const req = request(`${gateway!.url}/v1/messages`, { method: 'POST', headers }, (res) => {
+        const parts: Buffer[] = [];
+        let stalled = false;
+        res.on('data', (chunk: Buffer) => {
+          parts.push(chunk);
+          if (!stalled) {
+            stalled = true;
+            res.pause();
+            setTimeout(() => res.resume(), 400);
+          }
+        });
+        res.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    const frames = text.split('\n\n').filter((frame) => frame.length > 0);
+    const data = frames.map((frame) => JSON.parse(frame.split('\n')[1]!.slice('data: '.length)) as { type: string; delta?: { text?: string } });
+    expect(data.at(-1)!.type).toBe('message_stop');
+    const content = data.map((event) => (event.type === 'content_block_delta' ? (event.delta?.text ?? '') : '')).join('');
+    expect(content).toBe(`Hello from mock! You said: ${said}`);
+  });
+});

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { eventBatches } from '../canonical/event-batches.js';
 import type { StreamEncoder } from '../canonical/stream-encoder.js';
 import { GatewayError, type ChatRequest, type ChatResponse, type StreamEvent } from '../canonical/index.js';
 import { dispatchWithFailover } from '../pool/dispatch-with-failover.js';
@@ -30,34 +31,37 @@ export interface ServeCanonicalOptions {
 const COMMITTING = new Set<StreamEvent['type']>(['text-delta', 'reasoning-delta', 'tool-call-start', 'tool-call-delta', 'finish']);
 
 interface StartedStream {
-  buffered: StreamEvent[];
-  rest: AsyncIterator<StreamEvent>;
+  /** Everything read up to the commit point, and what came in the same batch after it. */
+  buffered: readonly StreamEvent[];
+  rest: AsyncIterator<readonly StreamEvent[]>;
 }
 
 async function startStream(events: AsyncIterable<StreamEvent>, signal: Cancellable): Promise<StartedStream> {
-  const iterator = events[Symbol.asyncIterator]();
+  const batches = eventBatches(events);
   const buffered: StreamEvent[] = [];
   try {
-    for (;;) {
-      const next = await iterator.next();
+    let committed = false;
+    while (!committed) {
+      const next = await batches.next();
       if (next.done) break;
-      const event = next.value;
-      // An error before any content (e.g. overloaded inside a 200 stream) can still fail over.
-      if (event.type === 'error') throw event.error;
-      buffered.push(event);
-      if (COMMITTING.has(event.type)) break;
+      for (const event of next.value) {
+        // An error before any content (e.g. overloaded inside a 200 stream) can still fail over.
+        if (!committed && event.type === 'error') throw event.error;
+        buffered.push(event);
+        if (COMMITTING.has(event.type)) committed = true;
+      }
     }
   } catch (error) {
-    await iterator.return?.();
+    await batches.return?.();
     throw mapTransportError(error, signal, 'upstream stream');
   }
-  return { buffered, rest: iterator };
+  return { buffered, rest: batches };
 }
 
 /**
  * The stream after its commit point, through the client's encoder: the buffered events, then the
- * rest as they arrive, each encoded and queued at once (no generator or promise per event beyond
- * the decoder's read). A read that throws becomes one `error` event, and errors count against
+ * rest a batch (one network read) at a time, each event encoded and queued at once: no generator
+ * or promise step per event. A read that throws becomes one `error` event, and errors count against
  * the instance. Stops at the encoder's terminal or when the client is gone.
  */
 async function writeCommitted(
@@ -75,8 +79,13 @@ async function writeCommitted(
     frames.length = 0;
     return drained;
   };
+  // An error after the commit point counts against the instance, and the encoder ends the stream with it.
+  const push = (event: StreamEvent): boolean => {
+    if (event.type === 'error') lease.fail(event.error);
+    return encoder.push(event, frames);
+  };
   for (const event of started.buffered) {
-    if (encoder.push(event, frames)) {
+    if (push(event)) {
       flush();
       return;
     }
@@ -86,14 +95,13 @@ async function writeCommitted(
   const { rest } = started;
   for (;;) {
     if (res.destroyed) return;
-    let next: IteratorResult<StreamEvent>;
+    let next: IteratorResult<readonly StreamEvent[]>;
     try {
       next = await rest.next();
     } catch (error) {
       const failure = mapTransportError(error, signal, 'upstream stream broke off');
       const interrupted = failure.code === 'client_closed' ? failure : new GatewayError('stream_interrupted', failure.message, { origin: 'upstream', cause: error });
-      lease.fail(interrupted);
-      encoder.push({ type: 'error', error: interrupted }, frames);
+      push({ type: 'error', error: interrupted });
       flush();
       return;
     }
@@ -102,9 +110,11 @@ async function writeCommitted(
       flush();
       return;
     }
-    const event = next.value;
-    if (event.type === 'error') lease.fail(event.error);
-    const terminated = encoder.push(event, frames);
+    let terminated = false;
+    for (const event of next.value) {
+      terminated = push(event);
+      if (terminated) break;
+    }
     const waiting = flush();
     if (terminated) return;
     if (waiting) await waiting;

@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { request } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockFault, type MockUpstream } from '../../src/mock-upstream/index.js';
@@ -127,5 +128,42 @@ describe('a converted stream to a client that stalls', () => {
     expect(data.at(-1)!.type).toBe('message_stop');
     const content = data.map((event) => (event.type === 'content_block_delta' ? (event.delta?.text ?? '') : '')).join('');
     expect(content).toBe(`Hello from mock! You said: ${said}`);
+  });
+});
+
+describe('a converted stream whose upstream fails inside the read that carried its first text', () => {
+  let server: Server | undefined;
+  let gateway: TestGateway | undefined;
+  afterEach(async () => {
+    await gateway?.close();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  });
+
+  it('still delivers the text, then an error the SDK raises, and counts it against the instance', async () => {
+    // Role chunk, text chunk and an in-stream error in one write: the decoder hands them over as
+    // one batch, past the commit point, so the error must be written, not failed over.
+    const chunk = (delta: Record<string, unknown>) =>
+      `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
+    const body = chunk({ role: 'assistant', content: '' }) + chunk({ content: 'partial answer' }) + `data: ${JSON.stringify({ error: { message: 'upstream overloaded', type: 'server_error' } })}\n\n`;
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(body);
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    gateway = await startTestGateway({ 'openai-custom': [openAIInstance(`http://127.0.0.1:${port}`, 'sk-one')] }, { MODEL_PROVIDER: 'openai-custom', REQUEST_MAX_RETRIES: 0 });
+    const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: TEST_KEY, maxRetries: 0 });
+    let text = '';
+    await expect(
+      (async () => {
+        const stream = await anthropic.messages.create({ model: 'claude-x', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'hi' }] });
+        for await (const event of stream) if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
+      })(),
+    ).rejects.toThrow(/overloaded/);
+    expect(text).toBe('partial answer');
+    await eventually(() => gateway!.registry.instance('uuid-sk-one')!.stats.errorCount === 1);
   });
 });

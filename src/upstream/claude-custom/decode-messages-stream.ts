@@ -1,4 +1,5 @@
 import { GatewayError, type StreamEvent } from '../../canonical/index.js';
+import { BatchedEvents } from '../../canonical/event-batches.js';
 import { JsonStringSlot } from '../json-string-slot.js';
 import { readSseBatches } from '../read-sse-events.js';
 import { upstreamStreamFailure } from '../stream-failure.js';
@@ -71,10 +72,12 @@ export interface DecodeAnthropicStreamOptions {
  * retryable `overloaded`); a body that ends before `message_stop` → `stream_interrupted`.
  * `ping` is ignored. Exactly one terminal event, then the generator returns.
  */
-export async function* decodeAnthropicUpstreamStream(
-  body: AsyncIterable<Uint8Array>,
-  options: DecodeAnthropicStreamOptions = {},
-): AsyncGenerator<StreamEvent> {
+export function decodeAnthropicUpstreamStream(body: AsyncIterable<Uint8Array>, options: DecodeAnthropicStreamOptions = {}): BatchedEvents {
+  return new BatchedEvents(decodeBatches(body, options));
+}
+
+/** The decoder proper: one array of events per network read (see BatchedEvents). */
+async function* decodeBatches(body: AsyncIterable<Uint8Array>, options: DecodeAnthropicStreamOptions): AsyncGenerator<StreamEvent[], void> {
   const now = options.now ?? Date.now;
   const blocks = new Map<number, BlockState>();
   let nextIndex = 0;
@@ -83,6 +86,7 @@ export async function* decodeAnthropicUpstreamStream(
   const rawUsage: Json = {};
   const repeated = new RepeatedDelta();
   let stopReason: string | undefined;
+  let out: StreamEvent[] = [];
 
   const mergeUsage = (usage: unknown): void => {
     if (!isObject(usage)) return;
@@ -92,100 +96,111 @@ export async function* decodeAnthropicUpstreamStream(
   };
 
   try {
-    for await (const batch of readSseBatches(body)) for (const sse of batch) {
-      if (sse.data.trim() === '') continue;
-      // The event name plays no part: the payload rebuilt is the one JSON.parse would make.
-      let payload = repeated.match(sse.data);
-      if (payload === undefined) {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(sse.data);
-        } catch {
-          yield { type: 'error', error: new GatewayError('bad_upstream_response', 'Anthropic upstream sent a stream event that is not JSON.') };
-          return;
+    for await (const batch of readSseBatches(body)) {
+      for (const sse of batch) {
+        if (sse.data.trim() === '') continue;
+        // The event name plays no part: the payload rebuilt is the one JSON.parse would make.
+        let payload = repeated.match(sse.data);
+        if (payload === undefined) {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(sse.data);
+          } catch {
+            out.push({ type: 'error', error: new GatewayError('bad_upstream_response', 'Anthropic upstream sent a stream event that is not JSON.') });
+            yield out;
+            return;
+          }
+          if (!isObject(parsed)) continue;
+          payload = parsed;
+          if ((sse.event ?? payload['type']) === 'content_block_delta') repeated.learn(sse.data, payload);
         }
-        if (!isObject(parsed)) continue;
-        payload = parsed;
-        if ((sse.event ?? payload['type']) === 'content_block_delta') repeated.learn(sse.data, payload);
+        const type = sse.event ?? payload['type'];
+        switch (type) {
+          case 'message_start': {
+            if (started) break;
+            started = true;
+            const message = isObject(payload['message']) ? payload['message'] : {};
+            mergeUsage(message['usage']);
+            const usage = decodeAnthropicUsage(message['usage']);
+            out.push({
+              type: 'start',
+              id: typeof message['id'] === 'string' ? message['id'] : '',
+              model: typeof message['model'] === 'string' ? message['model'] : '',
+              created: Math.floor(now() / 1000),
+              ...(Object.keys(usage).length > 0 ? { usage } : {}),
+            });
+            break;
+          }
+          case 'content_block_start': {
+            const upstreamIndex = payload['index'];
+            const block = payload['content_block'];
+            if (typeof upstreamIndex !== 'number' || !isObject(block) || blocks.has(upstreamIndex)) break;
+            startBlock(upstreamIndex, block);
+            break;
+          }
+          case 'content_block_delta': {
+            const state = blocks.get(payload['index'] as number);
+            const delta = payload['delta'];
+            if (state === undefined || !state.open || !isObject(delta)) break;
+            const event = blockDelta(state.index, state.kind, delta);
+            if (event !== undefined) {
+              if (event.type === 'tool-call-delta') state.hasArguments = true;
+              out.push(event);
+            }
+            break;
+          }
+          case 'content_block_stop': {
+            const state = blocks.get(payload['index'] as number);
+            if (state === undefined || !state.open) break;
+            closeBlock(state, out);
+            break;
+          }
+          case 'message_delta': {
+            const delta = payload['delta'];
+            if (isObject(delta) && typeof delta['stop_reason'] === 'string') stopReason = delta['stop_reason'];
+            mergeUsage(payload['usage']);
+            break;
+          }
+          case 'message_stop':
+            for (const state of blocks.values()) {
+              if (state.open) closeBlock(state, out);
+            }
+            out.push({
+              type: 'finish',
+              finishReason: decodeAnthropicStopReason(stopReason),
+              ...(stopReason !== undefined ? { rawFinishReason: stopReason } : {}),
+              usage: completeUsage(decodeAnthropicUsage(rawUsage)),
+            });
+            yield out;
+            return;
+          case 'error':
+            out.push({ type: 'error', error: decodeAnthropicStreamError(payload, now()) });
+            yield out;
+            return;
+          default:
+            // ping, and event types newer than this decoder.
+            break;
+        }
       }
-      const type = sse.event ?? payload['type'];
-      switch (type) {
-        case 'message_start': {
-          if (started) break;
-          started = true;
-          const message = isObject(payload['message']) ? payload['message'] : {};
-          mergeUsage(message['usage']);
-          const usage = decodeAnthropicUsage(message['usage']);
-          yield {
-            type: 'start',
-            id: typeof message['id'] === 'string' ? message['id'] : '',
-            model: typeof message['model'] === 'string' ? message['model'] : '',
-            created: Math.floor(now() / 1000),
-            ...(Object.keys(usage).length > 0 ? { usage } : {}),
-          };
-          break;
-        }
-        case 'content_block_start': {
-          const upstreamIndex = payload['index'];
-          const block = payload['content_block'];
-          if (typeof upstreamIndex !== 'number' || !isObject(block) || blocks.has(upstreamIndex)) break;
-          yield* startBlock(upstreamIndex, block);
-          break;
-        }
-        case 'content_block_delta': {
-          const state = blocks.get(payload['index'] as number);
-          const delta = payload['delta'];
-          if (state === undefined || !state.open || !isObject(delta)) break;
-          const event = blockDelta(state.index, state.kind, delta);
-          if (event !== undefined) {
-            if (event.type === 'tool-call-delta') state.hasArguments = true;
-            yield event;
-          }
-          break;
-        }
-        case 'content_block_stop': {
-          const state = blocks.get(payload['index'] as number);
-          if (state === undefined || !state.open) break;
-          yield* closeBlock(state);
-          break;
-        }
-        case 'message_delta': {
-          const delta = payload['delta'];
-          if (isObject(delta) && typeof delta['stop_reason'] === 'string') stopReason = delta['stop_reason'];
-          mergeUsage(payload['usage']);
-          break;
-        }
-        case 'message_stop':
-          for (const state of blocks.values()) {
-            if (state.open) yield* closeBlock(state);
-          }
-          yield {
-            type: 'finish',
-            finishReason: decodeAnthropicStopReason(stopReason),
-            ...(stopReason !== undefined ? { rawFinishReason: stopReason } : {}),
-            usage: completeUsage(decodeAnthropicUsage(rawUsage)),
-          };
-          return;
-        case 'error':
-          yield { type: 'error', error: decodeAnthropicStreamError(payload, now()) };
-          return;
-        default:
-          // ping, and event types newer than this decoder.
-          break;
+      if (out.length > 0) {
+        yield out;
+        out = [];
       }
     }
   } catch (error) {
-    yield { type: 'error', error: upstreamStreamFailure(error, 'Anthropic') };
+    out.push({ type: 'error', error: upstreamStreamFailure(error, 'Anthropic') });
+    yield out;
     return;
   }
-  yield {
+  out.push({
     type: 'error',
     error: started
       ? new GatewayError('stream_interrupted', 'Anthropic upstream closed the stream before message_stop.')
       : new GatewayError('bad_upstream_response', 'Anthropic upstream sent an empty stream.'),
-  };
+  });
+  yield out;
 
-  function* startBlock(upstreamIndex: number, block: Json): Generator<StreamEvent> {
+  function startBlock(upstreamIndex: number, block: Json): void {
     const kind: BlockKind | undefined =
       block['type'] === 'text'
         ? 'text'
@@ -202,36 +217,36 @@ export async function* decodeAnthropicUpstreamStream(
     const state: BlockState = { index, kind, open: true, hasArguments: false };
     blocks.set(upstreamIndex, state);
     if (kind === 'text') {
-      yield { type: 'text-start', index };
-      if (typeof block['text'] === 'string' && block['text'] !== '') yield { type: 'text-delta', index, text: block['text'] };
+      out.push({ type: 'text-start', index });
+      if (typeof block['text'] === 'string' && block['text'] !== '') out.push({ type: 'text-delta', index, text: block['text'] });
     } else if (kind === 'reasoning') {
       if (block['type'] === 'redacted_thinking') {
-        yield { type: 'reasoning-start', index, redactedData: typeof block['data'] === 'string' ? block['data'] : '' };
+        out.push({ type: 'reasoning-start', index, redactedData: typeof block['data'] === 'string' ? block['data'] : '' });
         return;
       }
-      yield { type: 'reasoning-start', index };
+      out.push({ type: 'reasoning-start', index });
       if (typeof block['thinking'] === 'string' && block['thinking'] !== '') {
-        yield { type: 'reasoning-delta', index, text: block['thinking'] };
+        out.push({ type: 'reasoning-delta', index, text: block['thinking'] });
       }
       if (typeof block['signature'] === 'string' && block['signature'] !== '') {
-        yield { type: 'reasoning-signature', index, signature: block['signature'] };
+        out.push({ type: 'reasoning-signature', index, signature: block['signature'] });
       }
     } else {
-      yield { type: 'tool-call-start', index, id: String(block['id'] ?? ''), name: String(block['name'] ?? '') };
+      out.push({ type: 'tool-call-start', index, id: String(block['id'] ?? ''), name: String(block['name'] ?? '') });
       // Anthropic starts tool_use with `input: {}` and streams the JSON; a non-empty start input is whole.
       if (isObject(block['input']) && Object.keys(block['input']).length > 0) {
         state.hasArguments = true;
-        yield { type: 'tool-call-delta', index, argumentsJson: JSON.stringify(block['input']) };
+        out.push({ type: 'tool-call-delta', index, argumentsJson: JSON.stringify(block['input']) });
       }
     }
   }
 }
 
-function* closeBlock(state: BlockState): Generator<StreamEvent> {
+function closeBlock(state: BlockState, out: StreamEvent[]): void {
   state.open = false;
   // A tool call without any input_json_delta has input `{}`, not an empty string.
-  if (state.kind === 'tool-call' && !state.hasArguments) yield { type: 'tool-call-delta', index: state.index, argumentsJson: '{}' };
-  yield endOf(state.kind, state.index);
+  if (state.kind === 'tool-call' && !state.hasArguments) out.push({ type: 'tool-call-delta', index: state.index, argumentsJson: '{}' });
+  out.push(endOf(state.kind, state.index));
 }
 
 function blockDelta(index: number, kind: BlockKind, delta: Json): StreamEvent | undefined {

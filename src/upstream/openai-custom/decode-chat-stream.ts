@@ -1,5 +1,6 @@
 import type { FinishReason, StreamEvent, Usage } from '../../canonical/index.js';
 import { GatewayError, isGatewayError } from '../../canonical/index.js';
+import { BatchedEvents } from '../../canonical/event-batches.js';
 import { JsonStringSlot } from '../json-string-slot.js';
 import { readSseBatches } from '../read-sse-events.js';
 import {
@@ -62,7 +63,12 @@ type OpenBlock = { kind: 'text' | 'reasoning'; index: number } | { kind: 'tool';
  * with one `error` event instead (an error before any chunk comes without `start`, so the
  * dispatcher can still fail over).
  */
-export async function* decodeOpenAIUpstreamStream(body: AsyncIterable<Uint8Array>): AsyncGenerator<StreamEvent> {
+export function decodeOpenAIUpstreamStream(body: AsyncIterable<Uint8Array>): BatchedEvents {
+  return new BatchedEvents(decodeBatches(body));
+}
+
+/** The decoder proper: one array of events per network read (see BatchedEvents). */
+async function* decodeBatches(body: AsyncIterable<Uint8Array>): AsyncGenerator<StreamEvent[], void> {
   let started = false;
   let chunkId = '';
   let blockCount = 0;
@@ -76,7 +82,7 @@ export async function* decodeOpenAIUpstreamStream(body: AsyncIterable<Uint8Array
   let usage: Usage | undefined;
   let failure: GatewayError | undefined;
   let unparsable = false;
-  const out: StreamEvent[] = [];
+  let out: StreamEvent[] = [];
   const textChunk = new JsonStringSlot('content', deltaContent);
 
   const closeOpen = (): void => {
@@ -141,95 +147,92 @@ export async function* decodeOpenAIUpstreamStream(body: AsyncIterable<Uint8Array
   };
 
   try {
-    reading: for await (const batch of readSseBatches(body)) for (const sse of batch) {
-      const data = sse.data.trim();
-      if (data.length === 0) continue;
-      if (data === '[DONE]') {
-        sawDone = true;
-        break reading;
-      }
-      if (unparsable) {
-        yield { type: 'error', error: new GatewayError('bad_upstream_response', 'OpenAI-compatible upstream sent a stream chunk that is not JSON.') };
-        return;
-      }
-      if (sse.event !== 'error') {
-        const text = textChunk.match(data);
-        if (text !== undefined) {
-          if (text.length > 0) {
-            contentBlock('text', text);
-            for (const event of out.splice(0)) yield event;
+    reading: for await (const batch of readSseBatches(body)) {
+      for (const sse of batch) {
+        const data = sse.data.trim();
+        if (data.length === 0) continue;
+        if (data === '[DONE]') {
+          sawDone = true;
+          break reading;
+        }
+        if (unparsable) {
+          out.push({ type: 'error', error: new GatewayError('bad_upstream_response', 'OpenAI-compatible upstream sent a stream chunk that is not JSON.') });
+          yield out;
+          return;
+        }
+        if (sse.event !== 'error') {
+          const text = textChunk.match(data);
+          if (text !== undefined) {
+            if (text.length > 0) contentBlock('text', text);
+            continue;
           }
+        }
+        let chunk: unknown;
+        try {
+          chunk = JSON.parse(data);
+        } catch {
+          // Decide at the next event: the last event of a body cut off mid-chunk is an
+          // interruption, not a protocol violation.
+          unparsable = true;
           continue;
         }
-      }
-      let chunk: unknown;
-      try {
-        chunk = JSON.parse(data);
-      } catch {
-        // Decide at the next event: the last event of a body cut off mid-chunk is an
-        // interruption, not a protocol violation.
-        unparsable = true;
-        continue;
-      }
-      if (!isObject(chunk)) continue;
-      if (sse.event === 'error' || (chunk.error !== undefined && chunk.error !== null)) {
-        yield { type: 'error', error: decodeOpenAIInStreamError(chunk) };
-        return;
-      }
-      if (!started) {
-        started = true;
-        chunkId = typeof chunk.id === 'string' ? chunk.id : '';
-        yield {
-          type: 'start',
-          id: chunkId,
-          model: typeof chunk.model === 'string' ? chunk.model : '',
-          created: typeof chunk.created === 'number' ? chunk.created : 0,
-        };
-      }
-      if (sse.event === undefined && isTextOnlyChunk(chunk)) textChunk.learn(data);
-      usage = decodeOpenAIUsage(chunk.usage) ?? usage;
-      if (Array.isArray(chunk.choices)) {
-        for (const choice of chunk.choices) {
-          if (isObject(choice) && (choice.index === undefined || choice.index === 0)) handleChoice(choice);
+        if (!isObject(chunk)) continue;
+        if (sse.event === 'error' || (chunk.error !== undefined && chunk.error !== null)) {
+          out.push({ type: 'error', error: decodeOpenAIInStreamError(chunk) });
+          yield out;
+          return;
+        }
+        if (!started) {
+          started = true;
+          chunkId = typeof chunk.id === 'string' ? chunk.id : '';
+          out.push({
+            type: 'start',
+            id: chunkId,
+            model: typeof chunk.model === 'string' ? chunk.model : '',
+            created: typeof chunk.created === 'number' ? chunk.created : 0,
+          });
+        }
+        if (sse.event === undefined && isTextOnlyChunk(chunk)) textChunk.learn(data);
+        usage = decodeOpenAIUsage(chunk.usage) ?? usage;
+        if (Array.isArray(chunk.choices)) {
+          for (const choice of chunk.choices) {
+            if (isObject(choice) && (choice.index === undefined || choice.index === 0)) handleChoice(choice);
+          }
+        }
+        if (failure) {
+          out.push({ type: 'error', error: failure });
+          yield out;
+          return;
         }
       }
       if (out.length > 0) {
-        for (const event of out.splice(0)) yield event;
-      }
-      if (failure) {
-        yield { type: 'error', error: failure };
-        return;
+        yield out;
+        out = [];
       }
     }
   } catch (error) {
-    yield { type: 'error', error: streamFailure(error) };
+    out.push({ type: 'error', error: streamFailure(error) });
+    yield out;
     return;
   }
 
   if (!started) {
-    yield { type: 'error', error: new GatewayError('bad_upstream_response', 'OpenAI-compatible upstream sent an empty stream.') };
-    return;
+    out.push({ type: 'error', error: new GatewayError('bad_upstream_response', 'OpenAI-compatible upstream sent an empty stream.') });
+  } else if (unparsable && sawDone) {
+    out.push({ type: 'error', error: new GatewayError('bad_upstream_response', 'OpenAI-compatible upstream sent a stream chunk that is not JSON.') });
+  } else if (!sawFinishReason && !sawDone) {
+    out.push({ type: 'error', error: new GatewayError('stream_interrupted', 'OpenAI-compatible upstream closed the stream before it finished.') });
+  } else {
+    closeOpen();
+    const finishReason: FinishReason = decodeOpenAIFinishReason(rawFinishReason, toolCallCount > 0);
+    out.push({
+      type: 'finish',
+      finishReason,
+      ...(rawFinishReason !== undefined ? { rawFinishReason } : {}),
+      usage: usage ?? { inputTokens: 0, outputTokens: 0 },
+    });
   }
-  if (unparsable && sawDone) {
-    yield { type: 'error', error: new GatewayError('bad_upstream_response', 'OpenAI-compatible upstream sent a stream chunk that is not JSON.') };
-    return;
-  }
-  if (!sawFinishReason && !sawDone) {
-    yield {
-      type: 'error',
-      error: new GatewayError('stream_interrupted', 'OpenAI-compatible upstream closed the stream before it finished.'),
-    };
-    return;
-  }
-  closeOpen();
-  for (const event of out.splice(0)) yield event;
-  const finishReason: FinishReason = decodeOpenAIFinishReason(rawFinishReason, toolCallCount > 0);
-  yield {
-    type: 'finish',
-    finishReason,
-    ...(rawFinishReason !== undefined ? { rawFinishReason } : {}),
-    usage: usage ?? { inputTokens: 0, outputTokens: 0 },
-  };
+  yield out;
 }
 
 function streamFailure(error: unknown): GatewayError {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { collect } from '../../test/fixtures/async-iterables.js';
 import { BatchedEvents, eventBatches } from './event-batches.js';
 import type { StreamEvent } from './stream-event.js';
 
@@ -15,12 +16,6 @@ function source(batches: StreamEvent[][]): { stream: BatchedEvents; closed: () =
     }
   }
   return { stream: new BatchedEvents(generate()), closed: () => closed };
-}
-
-async function drain<T>(iterator: AsyncIterator<T>): Promise<T[]> {
-  const out: T[] = [];
-  for (let next = await iterator.next(); !next.done; next = await iterator.next()) out.push(next.value);
-  return out;
 }
 
 describe('BatchedEvents', () => {
@@ -47,7 +42,7 @@ describe('BatchedEvents', () => {
 describe('eventBatches', () => {
   it("hands over a decoder's own batches", async () => {
     const { stream } = source([[delta('a'), delta('b')], [delta('c')]]);
-    expect((await drain(eventBatches(stream))).map((batch) => batch.length)).toEqual([2, 1]);
+    expect((await collect({ [Symbol.asyncIterator]: () => eventBatches(stream) })).map((batch) => batch.length)).toEqual([2, 1]);
   });
 
   it('makes one batch per event of any other stream, and passes an early stop on', async () => {

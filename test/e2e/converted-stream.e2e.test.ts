@@ -1,14 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockFault, type MockUpstream } from '../../src/mock-upstream/index.js';
-import { eventually, openAIInstance, startTestGateway, TEST_KEY, type TestGateway } from '../support/start-test-gateway.js';
-
-function claudeInstance(baseUrl: string, key: string): Record<string, unknown> {
-  return { CLAUDE_API_KEY: key, CLAUDE_BASE_URL: baseUrl, uuid: `uuid-${key}`, checkModelName: null, isHealthy: true, lastUsed: null, usageCount: 0, errorCount: 0, lastErrorTime: null };
-}
+import { postAndStall } from '../support/post-and-stall.js';
+import { claudeInstance, eventually, openAIInstance, startTestGateway, TEST_KEY, type TestGateway } from '../support/start-test-gateway.js';
 
 /** Streams text through the client of the other protocol; `onText` sees each piece as it arrives. */
 type StreamText = (onText: (text: string) => void, signal?: AbortSignal) => Promise<void>;
@@ -104,25 +101,8 @@ describe('a converted stream to a client that stalls', () => {
     gateway = await startTestGateway({ 'openai-custom': [openAIInstance(upstream.url, 'sk-big')] }, { MODEL_PROVIDER: 'openai-custom' });
     const said = 'x'.repeat(4 * 1024 * 1024);
     const body = JSON.stringify({ model: 'claude-x', max_tokens: 100, stream: true, messages: [{ role: 'user', content: said }] });
-    const text = await new Promise<string>((resolve, reject) => {
-      const headers = { 'x-api-key': TEST_KEY, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' };
-      const req = request(`${gateway!.url}/v1/messages`, { method: 'POST', headers }, (res) => {
-        const parts: Buffer[] = [];
-        let stalled = false;
-        res.on('data', (chunk: Buffer) => {
-          parts.push(chunk);
-          if (!stalled) {
-            stalled = true;
-            res.pause();
-            setTimeout(() => res.resume(), 400);
-          }
-        });
-        res.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    const headers = { 'x-api-key': TEST_KEY, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' };
+    const text = await postAndStall(`${gateway.url}/v1/messages`, headers, body);
     const frames = text.split('\n\n').filter((frame) => frame.length > 0);
     const data = frames.map((frame) => JSON.parse(frame.split('\n')[1]!.slice('data: '.length)) as { type: string; delta?: { text?: string } });
     expect(data.at(-1)!.type).toBe('message_stop');

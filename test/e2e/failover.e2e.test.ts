@@ -1,8 +1,8 @@
-import { request } from 'node:http';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockFault, type MockUpstream } from '../../src/mock-upstream/index.js';
 import type { GatewayConfigInput } from '../../src/config/config-schema.js';
+import { postAndStall } from '../support/post-and-stall.js';
 import { eventually, openAIInstance, startTestGateway, TEST_KEY, type TestGateway } from '../support/start-test-gateway.js';
 
 const ask = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hi' }] };
@@ -106,25 +106,7 @@ describe('failover, cooldowns and errors through poolgate', () => {
     await setup({});
     const said = 'x'.repeat(4 * 1024 * 1024);
     const body = JSON.stringify({ ...ask, messages: [{ role: 'user', content: said }], stream: true });
-    const text = await new Promise<string>((resolve, reject) => {
-      const req = request(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' } }, (res) => {
-        const parts: Buffer[] = [];
-        let stalled = false;
-        res.on('data', (chunk: Buffer) => {
-          parts.push(chunk);
-          if (!stalled) {
-            // Take nothing for a while: the gateway must hold the upstream back, then go on.
-            stalled = true;
-            res.pause();
-            setTimeout(() => res.resume(), 400);
-          }
-        });
-        res.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    const text = await postAndStall(`${gateway.url}/v1/chat/completions`, { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' }, body);
     const events = text.split('\n\n').filter((frame) => frame.startsWith('data: ')).map((frame) => frame.slice(6));
     expect(events.at(-1)).toBe('[DONE]');
     const content = events.slice(0, -1).map((data) => (JSON.parse(data) as { choices: Array<{ delta: { content?: string } }> }).choices[0]?.delta.content ?? '').join('');

@@ -3,14 +3,10 @@ import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '../../src/mock-upstream/index.js';
-import { openAIInstance, startTestGateway, TEST_KEY, type TestGateway } from '../support/start-test-gateway.js';
+import { claudeInstance, openAIInstance, startTestGateway, TEST_KEY, type TestGateway } from '../support/start-test-gateway.js';
 
 // A 1x1 PNG.
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
-
-function claudeInstance(baseUrl: string, key: string): Record<string, unknown> {
-  return { CLAUDE_API_KEY: key, CLAUDE_BASE_URL: `${baseUrl}/v1`, uuid: `uuid-${key}` };
-}
 
 /** Every image block the upstream received, in its own format, as {mediaType, data}. */
 function upstreamImages(body: unknown): Array<{ mediaType: string; data: string }> {
@@ -47,7 +43,7 @@ describe.each([
   beforeAll(async () => {
     upstream = await startMockUpstream({ apiKeys: ['sk-o', 'sk-ant'], streamChunks: 4 });
     gateway = await startTestGateway(
-      { 'openai-custom': [openAIInstance(upstream.url, 'sk-o')], 'claude-custom': [claudeInstance(upstream.url, 'sk-ant')] },
+      { 'openai-custom': [openAIInstance(upstream.url, 'sk-o')], 'claude-custom': [claudeInstance(`${upstream.url}/v1`, 'sk-ant')] },
       { MODEL_PROVIDER: upstreamPool },
     );
     openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: TEST_KEY, maxRetries: 0 });

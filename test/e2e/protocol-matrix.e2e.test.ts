@@ -3,12 +3,7 @@ import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '../../src/mock-upstream/index.js';
-import { openAIInstance, startTestGateway, TEST_KEY, type TestGateway } from '../support/start-test-gateway.js';
-
-function claudeInstance(baseUrl: string, key: string): Record<string, unknown> {
-  // The seed's example has no /v1: poolgate must add exactly one.
-  return { CLAUDE_API_KEY: key, CLAUDE_BASE_URL: baseUrl, uuid: `uuid-${key}`, checkModelName: null, isHealthy: true, lastUsed: null, usageCount: 0, errorCount: 0, lastErrorTime: null };
-}
+import { claudeInstance, openAIInstance, startTestGateway, TEST_KEY, type TestGateway } from '../support/start-test-gateway.js';
 
 const weatherTool = { name: 'get_weather', description: 'Weather by city', schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
 

@@ -63,3 +63,8 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** A claude-custom entry as the seed writes it: a base URL with or without /v1 (poolgate adds exactly one). */
+export function claudeInstance(baseUrl: string, key: string): Record<string, unknown> {
+  return { CLAUDE_API_KEY: key, CLAUDE_BASE_URL: baseUrl, uuid: `uuid-${key}`, checkModelName: null, isHealthy: true, lastUsed: null, usageCount: 0, errorCount: 0, lastErrorTime: null };
+}

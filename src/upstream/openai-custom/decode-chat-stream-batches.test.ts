@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { collect } from '../../../test/fixtures/async-iterables.js';
 import { eventBatches } from '../../canonical/event-batches.js';
 import { decodeOpenAIUpstreamStream } from './decode-chat-stream.js';
-
-async function drain<T>(iterator: AsyncIterator<T>): Promise<T[]> {
-  const out: T[] = [];
-  for (let next = await iterator.next(); !next.done; next = await iterator.next()) out.push(next.value);
-  return out;
-}
 
 describe('decodeOpenAIUpstreamStream batches', () => {
   it('gets every event of one network read from the OpenAI decoder in a single batch', async () => {
@@ -16,7 +11,7 @@ describe('decodeOpenAIUpstreamStream batches', () => {
     async function* body(): AsyncGenerator<Uint8Array> {
       for (const read of reads) yield Buffer.from(read);
     }
-    const batches = await drain(eventBatches(decodeOpenAIUpstreamStream(body())));
+    const batches = await collect({ [Symbol.asyncIterator]: () => eventBatches(decodeOpenAIUpstreamStream(body())) });
     expect(batches.map((batch) => batch.map((event) => event.type))).toEqual([
       ['start', 'text-start', 'text-delta', 'text-delta', 'text-delta'],
       ['text-end', 'finish'],

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -41,6 +41,17 @@ function readOnly<T>(file: string, read: (db: Database.Database) => T): T {
   } finally {
     db.close();
   }
+}
+
+/** Thread id -> nice value of every thread of this process (Linux /proc). */
+async function threadNiceValues(): Promise<Map<number, number>> {
+  const nice = new Map<number, number>();
+  for (const tid of await readdir('/proc/self/task')) {
+    const stat = await readFile(`/proc/self/task/${tid}/stat`, 'utf8').catch(() => undefined);
+    // Fields after the parenthesised name start at field 3 (state); nice is field 19.
+    if (stat) nice.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return nice;
 }
 
 async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
@@ -144,6 +155,23 @@ describe('RequestLog', () => {
     const rows = await log.query();
     expect(rows).toHaveLength(8);
     expect(rows[0]).toMatchObject({ id: 8, startedAt: 100 });
+  });
+
+  it.runIf(process.platform === 'linux')('runs its worker thread at a lower priority than the threads that serve requests', async () => {
+    const before = await threadNiceValues();
+    log = await RequestLog.open({ file: path.join(dir, 'log.sqlite'), maxRows: 0, maxAgeDays: 0 });
+    const after = await threadNiceValues();
+    const started = [...after].filter(([tid]) => !before.has(tid));
+    expect(started.filter(([, nice]) => nice === 10)).toHaveLength(1);
+    // Only the worker's own thread: every thread that was there keeps its priority.
+    for (const [tid, nice] of before) if (after.has(tid)) expect(after.get(tid)).toBe(nice);
+    log.onRequestEnd(record());
+    expect(await log.query()).toHaveLength(1);
+    await log.close();
+
+    log = await RequestLog.open({ file: path.join(dir, 'log.sqlite'), maxRows: 0, maxAgeDays: 0, workerNice: 0 });
+    const unchanged = await threadNiceValues();
+    expect([...unchanged].filter(([tid, nice]) => !before.has(tid) && nice !== before.get(process.pid))).toEqual([]);
   });
 
   it('rejects at open when the file cannot be a database', async () => {

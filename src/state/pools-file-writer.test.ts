@@ -185,28 +185,30 @@ describe('scheduling (fake timers: exact times)', () => {
 
   it('writes a file that is slow to serialise less often, keeping stats writes under 1% of a core', async () => {
     const { s, flushes, tick } = await scheduled(300, 1000);
-    // Every reading of the clock during serialisation advances it by 30 ms: each write is "slow".
+    // Every reading of the clock during serialisation advances it by 30 ms: each write is "slow",
+    // busy for at least 30 ms however often the writer looks at the clock.
     let clock = 0;
     const readings = vi.spyOn(performance, 'now').mockImplementation(() => (clock += 30));
     s.writer.markDirty();
-    for (let t = 100; t <= 6000; t += 100) {
+    for (let t = 100; t <= 40_000; t += 100) {
       await tick(100);
       s.writer.markDirty();
     }
-    const costMs = 30 * (readings.mock.calls.length / flushes.length - 1);
-    expect(costMs).toBeGreaterThanOrEqual(30);
-    // The first write keeps maxWait; then each waits at least cost / 1% after the one before.
+    expect(readings).toHaveBeenCalled();
+    // The first write keeps maxWait; then each waits at least cost / 1% (>= 3 s) after the one before.
     expect(flushes[0]).toBe(1000);
-    for (let i = 1; i < flushes.length; i++) expect(flushes[i]! - flushes[i - 1]!).toBeGreaterThanOrEqual(Math.max(1000, costMs * 100));
-    expect(flushes).toEqual([1000, 1000 + costMs * 100]);
+    expect(flushes.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < flushes.length; i++) expect(flushes[i]! - flushes[i - 1]!).toBeGreaterThanOrEqual(3000);
     readings.mockRestore();
-    // Writes that cost nothing are back to every maxWait.
+    // Once the last slow write's wait is over, writes that cost nothing are back to every maxWait.
     const before = flushes.length;
-    for (let t = 0; t < 30; t++) {
+    for (let t = 0; t < 300; t++) {
       await tick(100);
       s.writer.markDirty();
     }
-    expect(flushes.length - before).toBeGreaterThanOrEqual(2);
+    const cheap = flushes.slice(before);
+    expect(cheap.length).toBeGreaterThanOrEqual(3);
+    for (let i = 2; i < cheap.length; i++) expect(cheap[i]! - cheap[i - 1]!).toBe(1000);
   });
 
   it('a change while a write is still in flight does not trigger an immediate extra flush', async () => {
@@ -532,8 +534,8 @@ describe('operator edits adopted on registry.apply (adoptUserEdits)', () => {
   });
 });
 
-describe('PoolsFileWriter serialisation (entry by entry, cached between writes)', () => {
-  it('writes exactly what JSON.stringify(document, null, 2) would, unserved and empty pools included', async () => {
+describe('PoolsFileWriter serialisation (a few dozen entries at a time, yielding between)', () => {
+  it('writes exactly what JSON.stringify(document, null, 2) would, unserved, empty and long pools included', async () => {
     const file = path.join(dir, 'format.json');
     await writeFile(
       file,
@@ -544,6 +546,8 @@ describe('PoolsFileWriter serialisation (entry by entry, cached between writes)'
         ],
         'vertex-ai': [{ uuid: 'v1', weird: 'quote " and \\ backslash' }],
         'empty-pool': [],
+        // More entries than are stringified together.
+        'many-unserved': Array.from({ length: 150 }, (_, i) => ({ uuid: `m${i}`, tags: ['a', { b: [] }], empty: {}, text: `line ${i}\nnext` })),
       }),
     );
     const { registry, writer, written } = await setup({ file });

@@ -24,6 +24,16 @@ function indent(text: string, pad: string): string {
   return text.replace(/\n/g, `\n${pad}`);
 }
 
+/**
+ * Entries are stringified a few dozen at a time inside a wrapper that puts them at the file's
+ * own depth (`{"k": [...]}` indents them exactly as under a pool key), and the wrapper is cut off
+ * again. Stringifying each entry alone and re-indenting it with a regex took four times as long:
+ * 10,000 entries cost ~60 ms of event-loop time per write instead of ~15.
+ */
+const ENTRIES_PER_PIECE = 64;
+const WRAP_HEAD = '{\n  "k": [';
+const WRAP_TAIL = '\n  ]\n}';
+
 export interface PoolsFileWriterOptions {
   file: string;
   registry: PoolRegistry;
@@ -142,8 +152,9 @@ export class PoolsFileWriter {
   }
 
   /**
-   * Serialises the document exactly as `JSON.stringify(document, null, 2)` would, but entry by
-   * entry, yielding to the event loop every few milliseconds, so no single turn blocks for long.
+   * Serialises the document exactly as `JSON.stringify(document, null, 2)` would, but a few dozen
+   * entries at a time, yielding to the event loop every few milliseconds, so no single turn
+   * blocks for long.
    */
   private async serialise(document: Record<string, unknown>, now: number): Promise<{ bytes: Buffer; busyMs: number }> {
     const { registry } = this.options;
@@ -163,27 +174,27 @@ export class PoolsFileWriter {
         continue;
       }
       pieces.push(`${head}[`);
-      for (let i = 0; i < value.length; i++) {
-        const entry: unknown = value[i];
-        let text: string | undefined;
-        if (entry !== null && typeof entry === 'object') {
+      for (let start = 0; start < value.length; start += ENTRIES_PER_PIECE) {
+        const end = Math.min(start + ENTRIES_PER_PIECE, value.length);
+        for (let i = start; i < end; i++) {
+          const entry: unknown = value[i];
+          if (entry === null || typeof entry !== 'object') continue;
           const record = entry as Record<string, unknown>;
           const instance = typeof record.uuid === 'string' ? registry.instance(record.uuid) : undefined;
           if (instance) {
             Object.assign(record, registry.snapshotForWrite(instance, now));
             instance.dirty = false;
           }
-          // Not cached between writes: under load nearly every entry changes, and keeping
-          // 10,000 texts alive made the young-generation GCs copy them (15-20 ms pauses).
-          text = indent(JSON.stringify(record, null, 2), '    ');
-        } else {
-          text = JSON.stringify(entry) ?? 'null';
         }
-        pieces.push(`${i === 0 ? '' : ','}\n    ${text}`);
-        if ((i & 7) === 7 && performance.now() - sliceStart > SLICE_MS) {
+        // Not cached between writes: under load nearly every entry changes, and keeping
+        // 10,000 texts alive made the young-generation GCs copy them (15-20 ms pauses).
+        const text = JSON.stringify({ k: value.slice(start, end) }, null, 2);
+        pieces.push((start === 0 ? '' : ',') + text.slice(WRAP_HEAD.length, text.length - WRAP_TAIL.length));
+        const elapsed = performance.now() - sliceStart;
+        if (elapsed > SLICE_MS) {
           encoded.push(Buffer.from(pieces.join('')));
           pieces = [];
-          busyMs += performance.now() - sliceStart;
+          busyMs += elapsed;
           await new Promise<void>((resolve) => setImmediate(resolve));
           sliceStart = performance.now();
         }

@@ -1,3 +1,4 @@
+import { BatchedEvents } from '../../canonical/event-batches.js';
 import { GatewayError, type FinishReason, type StreamEvent, type Usage } from '../../canonical/index.js';
 import { readSseBatches } from '../read-sse-events.js';
 import { upstreamStreamFailure } from '../stream-failure.js';
@@ -32,10 +33,12 @@ interface OpenBlock {
  * closing the connection: a stream that saw a `finishReason` (or a prompt block) finishes there;
  * one that did not is `stream_interrupted`. An `{"error": ...}` chunk becomes one `error` event.
  */
-export async function* decodeGeminiUpstreamStream(
-  body: AsyncIterable<Uint8Array>,
-  options: DecodeGeminiStreamOptions = {},
-): AsyncGenerator<StreamEvent> {
+export function decodeGeminiUpstreamStream(body: AsyncIterable<Uint8Array>, options: DecodeGeminiStreamOptions = {}): BatchedEvents {
+  return new BatchedEvents(decodeBatches(body, options));
+}
+
+/** The decoder proper: one array of events per network read (see BatchedEvents). */
+async function* decodeBatches(body: AsyncIterable<Uint8Array>, options: DecodeGeminiStreamOptions): AsyncGenerator<StreamEvent[], void> {
   const now = options.now ?? Date.now;
   let started = false;
   let scope = '';
@@ -45,7 +48,7 @@ export async function* decodeGeminiUpstreamStream(
   let rawFinishReason: string | undefined;
   let blocked = false;
   let usage: Usage | undefined;
-  const out: StreamEvent[] = [];
+  let out: StreamEvent[] = [];
 
   const close = (): void => {
     if (open === undefined) return;
@@ -93,63 +96,71 @@ export async function* decodeGeminiUpstreamStream(
   };
 
   try {
-    for await (const batch of readSseBatches(body)) for (const sse of batch) {
-      const data = sse.data.trim();
-      if (data === '') continue;
-      let chunk: unknown;
-      try {
-        chunk = JSON.parse(data);
-      } catch {
-        yield { type: 'error', error: new GatewayError('bad_upstream_response', 'Gemini upstream sent a stream chunk that is not JSON.') };
-        return;
-      }
-      if (Array.isArray(chunk)) chunk = chunk[0];
-      if (!isObject(chunk)) continue;
-      if (isObject(chunk['error'])) {
-        yield { type: 'error', error: decodeGeminiStreamError(chunk, now()) };
-        return;
-      }
-      if (!started) {
-        started = true;
-        const responseId = typeof chunk['responseId'] === 'string' ? chunk['responseId'] : '';
-        const nowMs = now();
-        scope = responseId || String(nowMs);
-        yield {
-          type: 'start',
-          id: responseId,
-          model: typeof chunk['modelVersion'] === 'string' ? chunk['modelVersion'] : '',
-          created: Math.floor(nowMs / 1000),
-        };
-      }
-      usage = decodeGeminiUsage(chunk['usageMetadata']) ?? usage;
-      const candidate = Array.isArray(chunk['candidates']) && isObject(chunk['candidates'][0]) ? chunk['candidates'][0] : undefined;
-      if (candidate !== undefined) {
-        const content = candidate['content'];
-        if (isObject(content) && Array.isArray(content['parts'])) {
-          for (const part of content['parts']) if (isObject(part)) handlePart(part);
+    for await (const batch of readSseBatches(body)) {
+      for (const sse of batch) {
+        const data = sse.data.trim();
+        if (data === '') continue;
+        let chunk: unknown;
+        try {
+          chunk = JSON.parse(data);
+        } catch {
+          out.push({ type: 'error', error: new GatewayError('bad_upstream_response', 'Gemini upstream sent a stream chunk that is not JSON.') });
+          yield out;
+          return;
         }
-        if (typeof candidate['finishReason'] === 'string') rawFinishReason = candidate['finishReason'];
-      } else if (isObject(chunk['promptFeedback']) && typeof chunk['promptFeedback']['blockReason'] === 'string') {
-        rawFinishReason = chunk['promptFeedback']['blockReason'];
-        blocked = true;
+        if (Array.isArray(chunk)) chunk = chunk[0];
+        if (!isObject(chunk)) continue;
+        if (isObject(chunk['error'])) {
+          out.push({ type: 'error', error: decodeGeminiStreamError(chunk, now()) });
+          yield out;
+          return;
+        }
+        if (!started) {
+          started = true;
+          const responseId = typeof chunk['responseId'] === 'string' ? chunk['responseId'] : '';
+          const nowMs = now();
+          scope = responseId || String(nowMs);
+          out.push({
+            type: 'start',
+            id: responseId,
+            model: typeof chunk['modelVersion'] === 'string' ? chunk['modelVersion'] : '',
+            created: Math.floor(nowMs / 1000),
+          });
+        }
+        usage = decodeGeminiUsage(chunk['usageMetadata']) ?? usage;
+        const candidate = Array.isArray(chunk['candidates']) && isObject(chunk['candidates'][0]) ? chunk['candidates'][0] : undefined;
+        if (candidate !== undefined) {
+          const content = candidate['content'];
+          if (isObject(content) && Array.isArray(content['parts'])) {
+            for (const part of content['parts']) if (isObject(part)) handlePart(part);
+          }
+          if (typeof candidate['finishReason'] === 'string') rawFinishReason = candidate['finishReason'];
+        } else if (isObject(chunk['promptFeedback']) && typeof chunk['promptFeedback']['blockReason'] === 'string') {
+          rawFinishReason = chunk['promptFeedback']['blockReason'];
+          blocked = true;
+        }
       }
-      for (const event of out.splice(0)) yield event;
+      if (out.length > 0) {
+        yield out;
+        out = [];
+      }
     }
   } catch (error) {
-    yield { type: 'error', error: upstreamStreamFailure(error, 'Gemini') };
+    out.push({ type: 'error', error: upstreamStreamFailure(error, 'Gemini') });
+    yield out;
     return;
   }
 
   if (!started) {
-    yield { type: 'error', error: new GatewayError('bad_upstream_response', 'Gemini upstream sent an empty stream.') };
+    yield [{ type: 'error', error: new GatewayError('bad_upstream_response', 'Gemini upstream sent an empty stream.') }];
     return;
   }
   if (rawFinishReason === undefined) {
-    yield { type: 'error', error: new GatewayError('stream_interrupted', 'Gemini upstream closed the stream before a finishReason.') };
+    yield [{ type: 'error', error: new GatewayError('stream_interrupted', 'Gemini upstream closed the stream before a finishReason.') }];
     return;
   }
   close();
-  for (const event of out.splice(0)) yield event;
   const finishReason: FinishReason = blocked ? 'content-filter' : decodeGeminiFinishReason(rawFinishReason, calls > 0);
-  yield { type: 'finish', finishReason, rawFinishReason, usage: usage ?? { inputTokens: 0, outputTokens: 0 } };
+  out.push({ type: 'finish', finishReason, rawFinishReason, usage: usage ?? { inputTokens: 0, outputTokens: 0 } });
+  yield out;
 }

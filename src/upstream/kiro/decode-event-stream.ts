@@ -137,6 +137,15 @@ function toFrame(message: Message): KiroEventFrame {
  * ends inside a frame throws `stream_interrupted`.
  */
 export async function* decodeKiroEventStream(body: AsyncIterable<Uint8Array>): AsyncGenerator<KiroEventFrame> {
+  for await (const batch of decodeKiroEventBatches(body)) yield* batch;
+}
+
+/**
+ * The same frames, as one array per network read: the stream decoder then relays a read's events
+ * with one await instead of a generator step per frame. Frames before a corrupt one in the same
+ * read are still handed over before the error is thrown.
+ */
+export async function* decodeKiroEventBatches(body: AsyncIterable<Uint8Array>): AsyncGenerator<KiroEventFrame[]> {
   const [{ EventStreamCodec }, { fromUtf8, toUtf8 }] = await (codecModules ??= Promise.all([import('@smithy/eventstream-codec'), import('@smithy/util-utf8')]));
   const codec = new EventStreamCodec(toUtf8, fromUtf8);
   const queue = new ByteQueue();
@@ -144,22 +153,29 @@ export async function* decodeKiroEventStream(body: AsyncIterable<Uint8Array>): A
 
   for await (const chunk of body) {
     queue.push(chunk);
-    for (;;) {
-      if (pendingLength === undefined) {
-        if (queue.length < PRELUDE_LENGTH) break;
-        pendingLength = readTotalLength(queue.peek(PRELUDE_LENGTH));
+    const frames: KiroEventFrame[] = [];
+    try {
+      for (;;) {
+        if (pendingLength === undefined) {
+          if (queue.length < PRELUDE_LENGTH) break;
+          pendingLength = readTotalLength(queue.peek(PRELUDE_LENGTH));
+        }
+        if (queue.length < pendingLength) break;
+        const bytes = queue.take(pendingLength);
+        pendingLength = undefined;
+        let message: Message;
+        try {
+          message = codec.decode(bytes);
+        } catch (error) {
+          throw badFrame(error instanceof Error ? error.message : String(error), error);
+        }
+        frames.push(toFrame(message));
       }
-      if (queue.length < pendingLength) break;
-      const bytes = queue.take(pendingLength);
-      pendingLength = undefined;
-      let message: Message;
-      try {
-        message = codec.decode(bytes);
-      } catch (error) {
-        throw badFrame(error instanceof Error ? error.message : String(error), error);
-      }
-      yield toFrame(message);
+    } catch (error) {
+      if (frames.length > 0) yield frames;
+      throw error;
     }
+    if (frames.length > 0) yield frames;
   }
 
   if (queue.length > 0) {

@@ -7,8 +7,9 @@ import { decodeKiroStream, KIRO_CONTEXT_WINDOW_TOKENS } from './decode-kiro-stre
 
 const ev = (eventType: string, payload: unknown): KiroEventFrame => ({ eventType, messageType: 'event', payload });
 
-async function* from(frames: KiroEventFrame[], failWith?: unknown): AsyncGenerator<KiroEventFrame> {
-  for (const frame of frames) yield frame;
+/** One frame per network read, as a batch each. */
+async function* from(frames: KiroEventFrame[], failWith?: unknown): AsyncGenerator<KiroEventFrame[]> {
+  for (const frame of frames) yield [frame];
   if (failWith !== undefined) throw failWith;
 }
 

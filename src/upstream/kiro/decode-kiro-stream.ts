@@ -1,3 +1,4 @@
+import { BatchedEvents } from '../../canonical/event-batches.js';
 import { GatewayError, type FinishReason, type StreamEvent, type Usage } from '../../canonical/index.js';
 import type { KiroEventFrame } from '../../wire/kiro/index.js';
 import { mapTransportError } from '../map-transport-error.js';
@@ -55,8 +56,15 @@ interface OpenBlock {
  * At the end: `finish` with `tool-calls` when any tool was called (or the metadata stop reason),
  * and usage from `metadataEvent.tokenUsage`, else estimated (output characters / 4; input from
  * `contextUsagePercentage` or the request estimate). Exactly one terminal event.
+ * `frames` come in batches, one per network read (see `decodeKiroEventBatches`), and the events of
+ * a batch are handed over together (see BatchedEvents).
  */
-export async function* decodeKiroStream(frames: AsyncIterable<KiroEventFrame>, options: DecodeKiroStreamOptions): AsyncGenerator<StreamEvent> {
+export function decodeKiroStream(frames: AsyncIterable<readonly KiroEventFrame[]>, options: DecodeKiroStreamOptions): BatchedEvents {
+  return new BatchedEvents(decodeBatches(frames, options));
+}
+
+/** The decoder proper: the events of one batch of frames (one network read) as one array. */
+async function* decodeBatches(frames: AsyncIterable<readonly KiroEventFrame[]>, options: DecodeKiroStreamOptions): AsyncGenerator<StreamEvent[], void> {
   const now = options.now ?? Date.now;
   let nextIndex = 0;
   let open: OpenBlock | undefined;
@@ -66,32 +74,31 @@ export async function* decodeKiroStream(frames: AsyncIterable<KiroEventFrame>, o
   let contextPercent: number | undefined;
   let stopReason: string | undefined;
   let tokenUsage: Json | undefined;
+  let out: StreamEvent[] = [{ type: 'start', id: options.id, model: options.model, created: Math.floor(now() / 1000) }];
 
-  yield { type: 'start', id: options.id, model: options.model, created: Math.floor(now() / 1000) };
-
-  function* close(): Generator<StreamEvent> {
+  const close = (): void => {
     if (!open) return;
     const block = open;
     open = undefined;
-    if (block.kind === 'text') yield { type: 'text-end', index: block.index };
-    else if (block.kind === 'reasoning') yield { type: 'reasoning-end', index: block.index };
+    if (block.kind === 'text') out.push({ type: 'text-end', index: block.index });
+    else if (block.kind === 'reasoning') out.push({ type: 'reasoning-end', index: block.index });
     else {
-      if (!block.hasArguments) yield { type: 'tool-call-delta', index: block.index, argumentsJson: '{}' };
-      yield { type: 'tool-call-end', index: block.index };
+      if (!block.hasArguments) out.push({ type: 'tool-call-delta', index: block.index, argumentsJson: '{}' });
+      out.push({ type: 'tool-call-end', index: block.index });
       if (block.toolUseId) finishedTools.add(block.toolUseId);
     }
-  }
+  };
 
-  function* toolUse(payload: Json): Generator<StreamEvent> {
+  const toolUse = (payload: Json): void => {
     const id = typeof payload['toolUseId'] === 'string' ? payload['toolUseId'] : undefined;
     const name = typeof payload['name'] === 'string' ? payload['name'] : undefined;
     if (id !== undefined && finishedTools.has(id)) return;
     if (id !== undefined && (open?.kind !== 'tool-call' || open.toolUseId !== id)) {
-      yield* close();
+      close();
       open = { kind: 'tool-call', index: nextIndex++, toolUseId: id, hasArguments: false };
       toolCalls++;
       const clientName = name === undefined ? '' : (options.toolNames?.get(name) ?? name);
-      yield { type: 'tool-call-start', index: open.index, id, name: clientName };
+      out.push({ type: 'tool-call-start', index: open.index, id, name: clientName });
     }
     if (open?.kind !== 'tool-call') return;
     const input = payload['input'];
@@ -99,71 +106,87 @@ export async function* decodeKiroStream(frames: AsyncIterable<KiroEventFrame>, o
     if (fragment !== '') {
       open.hasArguments = true;
       outputChars += fragment.length;
-      yield { type: 'tool-call-delta', index: open.index, argumentsJson: fragment };
+      out.push({ type: 'tool-call-delta', index: open.index, argumentsJson: fragment });
     }
-    if (payload['stop'] === true) yield* close();
-  }
+    if (payload['stop'] === true) close();
+  };
+
+  /** Relays one frame; false when it ended the stream (an error frame). */
+  const handle = (frame: KiroEventFrame): boolean => {
+    if (frame.messageType === 'exception' || frame.messageType === 'error' || isKiroErrorEvent(frame.eventType)) {
+      close();
+      out.push({ type: 'error', error: decodeKiroStreamError(frame, now()) });
+      return false;
+    }
+    const payload = isObject(frame.payload) ? frame.payload : {};
+    switch (frame.eventType) {
+      case 'assistantResponseEvent': {
+        const text = payload['content'];
+        if (typeof text !== 'string' || text === '') break;
+        if (open?.kind !== 'text') {
+          close();
+          open = { kind: 'text', index: nextIndex++ };
+          out.push({ type: 'text-start', index: open.index });
+        }
+        outputChars += text.length;
+        out.push({ type: 'text-delta', index: open.index, text });
+        break;
+      }
+      case 'toolUseEvent':
+        toolUse(payload);
+        break;
+      case 'reasoningContentEvent': {
+        const text = typeof payload['text'] === 'string' ? payload['text'] : '';
+        const signature = typeof payload['signature'] === 'string' ? payload['signature'] : '';
+        if (text === '' && signature === '') break;
+        if (open?.kind !== 'reasoning') {
+          close();
+          open = { kind: 'reasoning', index: nextIndex++ };
+          out.push({ type: 'reasoning-start', index: open.index });
+        }
+        if (text !== '') {
+          outputChars += text.length;
+          out.push({ type: 'reasoning-delta', index: open.index, text });
+        }
+        if (signature !== '') out.push({ type: 'reasoning-signature', index: open.index, signature });
+        break;
+      }
+      case 'contextUsageEvent':
+        contextPercent = num(payload['contextUsagePercentage']) ?? contextPercent;
+        break;
+      case 'metadataEvent':
+      case 'messageMetadataEvent':
+        if (typeof payload['stopReason'] === 'string') stopReason = payload['stopReason'];
+        if (isObject(payload['tokenUsage'])) tokenUsage = payload['tokenUsage'];
+        break;
+      default:
+        // meteringEvent (credits, not tokens), followupPromptEvent, citations, ...: nothing to relay.
+        break;
+    }
+    return true;
+  };
 
   try {
-    for await (const frame of frames) {
-      if (frame.messageType === 'exception' || frame.messageType === 'error' || isKiroErrorEvent(frame.eventType)) {
-        yield* close();
-        yield { type: 'error', error: decodeKiroStreamError(frame, now()) };
-        return;
+    for await (const batch of frames) {
+      for (const frame of batch) {
+        if (!handle(frame)) {
+          yield out;
+          return;
+        }
       }
-      const payload = isObject(frame.payload) ? frame.payload : {};
-      switch (frame.eventType) {
-        case 'assistantResponseEvent': {
-          const text = payload['content'];
-          if (typeof text !== 'string' || text === '') break;
-          if (open?.kind !== 'text') {
-            yield* close();
-            open = { kind: 'text', index: nextIndex++ };
-            yield { type: 'text-start', index: open.index };
-          }
-          outputChars += text.length;
-          yield { type: 'text-delta', index: open.index, text };
-          break;
-        }
-        case 'toolUseEvent':
-          yield* toolUse(payload);
-          break;
-        case 'reasoningContentEvent': {
-          const text = typeof payload['text'] === 'string' ? payload['text'] : '';
-          const signature = typeof payload['signature'] === 'string' ? payload['signature'] : '';
-          if (text === '' && signature === '') break;
-          if (open?.kind !== 'reasoning') {
-            yield* close();
-            open = { kind: 'reasoning', index: nextIndex++ };
-            yield { type: 'reasoning-start', index: open.index };
-          }
-          if (text !== '') {
-            outputChars += text.length;
-            yield { type: 'reasoning-delta', index: open.index, text };
-          }
-          if (signature !== '') yield { type: 'reasoning-signature', index: open.index, signature };
-          break;
-        }
-        case 'contextUsageEvent':
-          contextPercent = num(payload['contextUsagePercentage']) ?? contextPercent;
-          break;
-        case 'metadataEvent':
-        case 'messageMetadataEvent':
-          if (typeof payload['stopReason'] === 'string') stopReason = payload['stopReason'];
-          if (isObject(payload['tokenUsage'])) tokenUsage = payload['tokenUsage'];
-          break;
-        default:
-          // meteringEvent (credits, not tokens), followupPromptEvent, citations, ...: nothing to relay.
-          break;
+      if (out.length > 0) {
+        yield out;
+        out = [];
       }
     }
   } catch (error) {
-    yield* close();
+    close();
     const failure = error instanceof GatewayError ? error : mapTransportError(error, options.signal, 'reading the Kiro event stream');
-    yield { type: 'error', error: failure };
+    out.push({ type: 'error', error: failure });
+    yield out;
     return;
   }
-  yield* close();
+  close();
 
   const outputTokens = num(tokenUsage?.['outputTokens']) ?? Math.ceil(outputChars / 4);
   let usage: Usage;
@@ -184,10 +207,11 @@ export async function* decodeKiroStream(frames: AsyncIterable<KiroEventFrame>, o
   }
 
   const finishReason: FinishReason = (stopReason && STOP_REASONS[stopReason]) || (toolCalls > 0 ? 'tool-calls' : 'stop');
-  yield {
+  out.push({
     type: 'finish',
     finishReason: toolCalls > 0 && finishReason === 'stop' ? 'tool-calls' : finishReason,
     rawFinishReason: stopReason ?? (toolCalls > 0 ? 'TOOL_USE' : 'END_TURN'),
     usage,
-  };
+  });
+  yield out;
 }

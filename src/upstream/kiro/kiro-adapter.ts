@@ -11,7 +11,7 @@ import { HttpUpstream } from '../http-upstream.js';
 import { requireString } from '../parse-base-url.js';
 import type { AdapterDeps, CallOptions, ProviderAdapter, UpstreamConnection } from '../provider-adapter.js';
 import { readJsonBody } from '../read-json-body.js';
-import { decodeKiroEventStream } from './decode-event-stream.js';
+import { decodeKiroEventBatches } from './decode-event-stream.js';
 import { decodeKiroUpstreamError, isKiroTokenRejection } from './decode-kiro-error.js';
 import { decodeKiroStream } from './decode-kiro-stream.js';
 import { collectStreamResponse } from './collect-stream-response.js';
@@ -170,7 +170,7 @@ class KiroConnection implements UpstreamConnection {
       });
       return { method: 'POST', path: '/generateAssistantResponse', body: JSON.stringify(encoded.body) };
     }, options);
-    return decodeKiroStream(decodeKiroEventStream(reusableBody(response.body)), {
+    return decodeKiroStream(decodeKiroEventBatches(reusableBody(response.body)), {
       id: `msg_kiro_${randomUUID().replaceAll('-', '')}`,
       model: request.model,
       toolNames: encoded!.toolNames,

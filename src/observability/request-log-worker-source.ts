@@ -29,7 +29,11 @@ function lowerPriority() {
   if (process.platform !== 'linux' || !workerData.nice) return;
   try {
     const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-    if (tid > 0 && tid !== process.pid) require('node:os').setPriority(tid, workerData.nice);
+    if (tid <= 0 || tid === process.pid) return;
+    // Relative to the process's own niceness (a gateway started with nice must not get a log
+    // thread that outranks its event loop).
+    const os = require('node:os');
+    os.setPriority(tid, Math.min(19, os.getPriority(tid) + workerData.nice));
   } catch {
     // No /proc, or not allowed: the log still works at the normal priority.
   }

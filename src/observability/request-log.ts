@@ -25,7 +25,7 @@ export interface RequestLogOptions {
   maxQueued?: number;
   /** Protocols not logged: by default the admin API's own calls (dashboards poll it). */
   skipProtocols?: readonly string[];
-  /** Nice value of the worker thread on Linux (0 keeps the process's). */
+  /** How much nicer than the process the worker thread runs, on Linux (0: as nice as the process). */
   workerNice?: number;
 }
 
@@ -40,8 +40,9 @@ const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 const CLOSE_TIMEOUT_MS = 5_000;
 /**
- * The worker thread's nice value (Linux): it gets a tenth of the core's share when the event loop
- * also wants it, several times what storing even 12,000 requests a second takes.
+ * How much nicer than the process the worker thread runs (Linux): it gets a tenth of the core's
+ * share when the event loop also wants it, several times what storing even 12,000 requests a
+ * second takes.
  */
 const WORKER_NICE = 10;
 

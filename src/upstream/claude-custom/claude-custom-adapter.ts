@@ -31,34 +31,47 @@ function headersFor(apiKey: string, stream: boolean, extra?: Record<string, stri
   };
 }
 
-function createClaudeConnection(http: HttpUpstream, apiKey: string): UpstreamConnection {
-  const post = (path: string, body: string, options: CallOptions) =>
-    http.request({ method: 'POST', path, headers: headersFor(apiKey, false), body, signal: options.signal });
-  return {
-    async generate(request: ChatRequest, options: CallOptions) {
-      const body = JSON.stringify(encodeAnthropicUpstreamRequest({ ...request, stream: false }));
-      return decodeAnthropicUpstreamResponse(await http.postJson('/messages', headersFor(apiKey, false), body, options));
-    },
-    async stream(request: ChatRequest, options: CallOptions) {
-      const body = JSON.stringify(encodeAnthropicUpstreamRequest({ ...request, stream: true }));
-      return decodeAnthropicUpstreamStream(await http.openStream({ method: 'POST', path: '/messages', headers: headersFor(apiKey, true), body }, options));
-    },
-    forward(request: ForwardRequest, options: CallOptions) {
-      return forwardVia(http, request, headersFor(apiKey, request.stream, request.headers), options);
-    },
-    async probe(model: string, options: CallOptions) {
-      const body = JSON.stringify({ model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] });
-      const response = await post('/messages', body, options);
-      await response.body.dump();
-    },
-    async listModels(options: CallOptions) {
-      const response = await http.request({ method: 'GET', path: '/models', headers: headersFor(apiKey, false), signal: options.signal });
-      return modelListIds(await readJsonBody(response, options.signal), 'Anthropic upstream');
-    },
-    async close() {
-      // Connections belong to the shared agent.
-    },
-  };
+/** One Anthropic instance's connection; a class for the memory reason given on OpenAICompatibleConnection. */
+class ClaudeConnection implements UpstreamConnection {
+  readonly #plain: Record<string, string>;
+  readonly #stream: Record<string, string>;
+
+  constructor(
+    private readonly http: HttpUpstream,
+    private readonly apiKey: string,
+  ) {
+    this.#plain = headersFor(apiKey, false);
+    this.#stream = headersFor(apiKey, true);
+  }
+
+  async generate(request: ChatRequest, options: CallOptions) {
+    const body = JSON.stringify(encodeAnthropicUpstreamRequest({ ...request, stream: false }));
+    return decodeAnthropicUpstreamResponse(await this.http.postJson('/messages', this.#plain, body, options));
+  }
+
+  async stream(request: ChatRequest, options: CallOptions) {
+    const body = JSON.stringify(encodeAnthropicUpstreamRequest({ ...request, stream: true }));
+    return decodeAnthropicUpstreamStream(await this.http.openStream({ method: 'POST', path: '/messages', headers: this.#stream, body }, options));
+  }
+
+  forward(request: ForwardRequest, options: CallOptions) {
+    return forwardVia(this.http, request, headersFor(this.apiKey, request.stream, request.headers), options);
+  }
+
+  async probe(model: string, options: CallOptions) {
+    const body = JSON.stringify({ model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] });
+    const response = await this.http.request({ method: 'POST', path: '/messages', headers: this.#plain, body, signal: options.signal });
+    await response.body.dump();
+  }
+
+  async listModels(options: CallOptions) {
+    const response = await this.http.request({ method: 'GET', path: '/models', headers: this.#plain, signal: options.signal });
+    return modelListIds(await readJsonBody(response, options.signal), 'Anthropic upstream');
+  }
+
+  async close() {
+    // Connections belong to the shared agent.
+  }
 }
 
 /** An Anthropic Messages upstream: `CLAUDE_BASE_URL` (with or without `/v1`) and `CLAUDE_API_KEY`. */
@@ -71,6 +84,6 @@ export const claudeCustomAdapter: ProviderAdapter = {
   connect(record: InstanceRecord, deps: AdapterDeps) {
     const apiKey = requireString(record.CLAUDE_API_KEY, 'CLAUDE_API_KEY');
     const http = new HttpUpstream(anthropicBaseUrl(record.CLAUDE_BASE_URL), deps.dispatcher, deps.timeouts, decodeAnthropicUpstreamError, deps.now);
-    return createClaudeConnection(http, apiKey);
+    return new ClaudeConnection(http, apiKey);
   },
 };

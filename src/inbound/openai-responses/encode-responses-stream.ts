@@ -1,11 +1,11 @@
-import { GatewayError, isGatewayError, type ChatRequest, type StreamEvent, type Usage } from '../../canonical/index.js';
+import { GatewayError, type ChatRequest, type StreamEvent, type Usage } from '../../canonical/index.js';
 import type {
   OpenAIResponsesOutputFunctionCall,
   OpenAIResponsesOutputItem,
   OpenAIResponsesOutputMessage,
   OpenAIResponsesReasoningItem,
 } from '../../wire/openai-responses/index.js';
-import { encodeOpenAIErrorBody } from '../openai/encode-error.js';
+import { encodeOpenAIErrorBody, openAIStreamFailure } from '../openai/encode-error.js';
 import {
   encodeOpenAIResponsesEnvelope,
   responsesItemId,
@@ -204,15 +204,7 @@ export function createOpenAIResponsesStreamEncoder(options: OpenAIResponsesStrea
       return false;
     },
     fail(error, out) {
-      out.push(
-        failedFrame(
-          isGatewayError(error)
-            ? error
-            : new GatewayError('stream_interrupted', `The response stream failed: ${error instanceof Error ? error.message : String(error)}`, {
-                cause: error,
-              }),
-        ),
-      );
+      out.push(failedFrame(openAIStreamFailure(error)));
     },
     end(out) {
       out.push(failedFrame(new GatewayError('stream_interrupted', 'The upstream stream ended before the response was complete.')));

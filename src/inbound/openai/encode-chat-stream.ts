@@ -1,6 +1,6 @@
-import { GatewayError, isGatewayError, type StreamEvent } from '../../canonical/index.js';
+import { GatewayError, type StreamEvent } from '../../canonical/index.js';
 import type { OpenAIChatChunk, OpenAIChatChunkChoice, OpenAIChatChunkDelta } from '../../wire/openai/index.js';
-import { encodeOpenAIStreamError } from './encode-error.js';
+import { encodeOpenAIStreamError, openAIStreamFailure } from './encode-error.js';
 import { encodeOpenAIFinishReason } from './encode-openai-finish-reason.js';
 import { encodeOpenAIUsage } from './encode-openai-usage.js';
 import { encodeEvents, type StreamEncoder } from '../../canonical/stream-encoder.js';
@@ -111,15 +111,7 @@ export function createOpenAIChatStreamEncoder(options: OpenAIChatStreamOptions):
       return false;
     },
     fail(error, out) {
-      out.push(
-        encodeOpenAIStreamError(
-          isGatewayError(error)
-            ? error
-            : new GatewayError('stream_interrupted', `The response stream failed: ${error instanceof Error ? error.message : String(error)}`, {
-                cause: error,
-              }),
-        ),
-      );
+      out.push(encodeOpenAIStreamError(openAIStreamFailure(error)));
     },
     end(out) {
       out.push(encodeOpenAIStreamError(new GatewayError('stream_interrupted', 'The upstream stream ended before the response was complete.')));

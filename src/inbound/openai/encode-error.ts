@@ -1,4 +1,4 @@
-import type { GatewayError, GatewayErrorCode } from '../../canonical/index.js';
+import { GatewayError, isGatewayError, type GatewayErrorCode } from '../../canonical/index.js';
 import type { OpenAIChatErrorBody } from '../../wire/openai/index.js';
 
 interface OpenAIErrorKind {
@@ -62,4 +62,10 @@ export function encodeOpenAIError(error: GatewayError): { status: number; header
 /** The same error as an SSE frame, for failures after the 200 was sent; openai-node throws on it. */
 export function encodeOpenAIStreamError(error: GatewayError): string {
   return `data: ${JSON.stringify(encodeOpenAIErrorBody(error))}\n\n`;
+}
+
+/** What an OpenAI client is told when the stream it was reading failed with a thrown value. */
+export function openAIStreamFailure(error: unknown): GatewayError {
+  if (isGatewayError(error)) return error;
+  return new GatewayError('stream_interrupted', `The response stream failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }

@@ -18,7 +18,7 @@ import { decodeCodeAssistUpstreamError } from './decode-code-assist-error.js';
 import { abortableSleep, DEFAULT_ONBOARD_POLL_DELAYS_MS, discoverCodeAssistProject } from './discover-project.js';
 import { encodeCodeAssistCountTokensProbe, encodeCodeAssistRequest } from './encode-code-assist-request.js';
 import { createGoogleTokenRefresher, GOOGLE_TOKEN_URL } from './refresh-google-token.js';
-import { unwrapCodeAssistResponse, unwrapCodeAssistStream } from './unwrap-code-assist-response.js';
+import { unwrapCodeAssistChunk, unwrapCodeAssistResponse } from './unwrap-code-assist-response.js';
 
 export const DEFAULT_CODE_ASSIST_BASE_URL = 'https://cloudcode-pa.googleapis.com';
 
@@ -187,7 +187,7 @@ export class GeminiCliOAuthConnection implements UpstreamConnection {
       stream: true,
       signal: options.signal,
     });
-    return decodeGeminiUpstreamStream(unwrapCodeAssistStream(reusableBody(response.body)), { now: this.#deps.now });
+    return decodeGeminiUpstreamStream(reusableBody(response.body), { now: this.#deps.now, unwrapChunk: unwrapCodeAssistChunk });
   }
 
   /** `:countTokens` for one short text; `totalTokens` of the answer. */

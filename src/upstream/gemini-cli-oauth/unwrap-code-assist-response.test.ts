@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { collect } from '../../../test/fixtures/async-iterables.js';
 import type { StreamEvent } from '../../canonical/index.js';
 import { decodeGeminiUpstreamStream } from '../gemini/decode-generate-content-stream.js';
-import { unwrapCodeAssistResponse, unwrapCodeAssistStream } from './unwrap-code-assist-response.js';
+import { eventBatches } from '../../canonical/event-batches.js';
+import { unwrapCodeAssistChunk, unwrapCodeAssistResponse } from './unwrap-code-assist-response.js';
 
 async function* bytes(...chunks: string[]): AsyncGenerator<Uint8Array> {
   for (const chunk of chunks) yield new TextEncoder().encode(chunk);
@@ -22,7 +23,7 @@ describe('unwrapCodeAssistResponse', () => {
   });
 });
 
-describe('unwrapCodeAssistStream + decodeGeminiUpstreamStream', () => {
+describe('decodeGeminiUpstreamStream with unwrapCodeAssistChunk', () => {
   it('decodes a wrapped SSE stream split across reads (CRLF framing, multi-byte text)', async () => {
     const first = JSON.stringify({ response: { candidates: [{ content: { role: 'model', parts: [{ text: 'Hé' }] }, index: 0 }], modelVersion: 'gemini-2.5-pro' }, traceId: 'trace-9' });
     const last = JSON.stringify({
@@ -36,17 +37,31 @@ describe('unwrapCodeAssistStream + decodeGeminiUpstreamStream', () => {
       yield cut.subarray(0, splitAt);
       yield cut.subarray(splitAt);
     }
-    const events = await collect(decodeGeminiUpstreamStream(unwrapCodeAssistStream(body()), { now: () => 0 }));
+    const events = await collect(decodeGeminiUpstreamStream(body(), { now: () => 0, unwrapChunk: unwrapCodeAssistChunk }));
     expect(events[0]).toMatchObject({ type: 'start', id: 'trace-9', model: 'gemini-2.5-pro' });
     const text = events.flatMap((event: StreamEvent) => (event.type === 'text-delta' ? [event.text] : [])).join('');
     expect(text).toBe('Héllo 🌍');
     expect(events.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop', usage: { inputTokens: 3, outputTokens: 2 } });
   });
 
+  it('parses each wrapped chunk once and keeps the events of one network read in one batch', async () => {
+    const wrapped = (text: string, finishReason?: string) =>
+      `data: ${JSON.stringify({ response: { candidates: [{ content: { role: 'model', parts: [{ text }] }, ...(finishReason ? { finishReason } : {}) }] }, traceId: 't' })}\r\n\r\n`;
+    const parse = vi.spyOn(JSON, 'parse');
+    const events = decodeGeminiUpstreamStream(bytes(wrapped('a') + wrapped('b') + wrapped('c', 'STOP')), { now: () => 0, unwrapChunk: unwrapCodeAssistChunk });
+    const batches = await collect({ [Symbol.asyncIterator]: () => eventBatches(events) });
+    expect(parse).toHaveBeenCalledTimes(3);
+    parse.mockRestore();
+    expect(batches.map((batch) => batch.map((event) => event.type))).toEqual([
+      ['start', 'text-start', 'text-delta', 'text-delta', 'text-delta'],
+      ['text-end', 'finish'],
+    ]);
+  });
+
   it('an error chunk mid-stream becomes one error event', async () => {
     const ok = JSON.stringify({ response: { candidates: [{ content: { role: 'model', parts: [{ text: 'a' }] } }] } });
     const error = JSON.stringify({ error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'quota', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '5s' }] } });
-    const events = await collect(decodeGeminiUpstreamStream(unwrapCodeAssistStream(bytes(`data: ${ok}\n\n`, `data: ${error}\n\n`)), { now: () => 0 }));
+    const events = await collect(decodeGeminiUpstreamStream(bytes(`data: ${ok}\n\n`, `data: ${error}\n\n`), { now: () => 0, unwrapChunk: unwrapCodeAssistChunk }));
     const last = events.at(-1);
     expect(last?.type).toBe('error');
     if (last?.type === 'error') expect(last.error).toMatchObject({ code: 'rate_limited', retryAfterMs: 5_000 });
@@ -54,7 +69,7 @@ describe('unwrapCodeAssistStream + decodeGeminiUpstreamStream', () => {
 
   it('a function call arrives whole and ends with tool-calls', async () => {
     const chunk = JSON.stringify({ response: { candidates: [{ content: { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }] }, finishReason: 'STOP' }] }, traceId: 't' });
-    const events = await collect(decodeGeminiUpstreamStream(unwrapCodeAssistStream(bytes(`data: ${chunk}\r\n\r\n`)), { now: () => 0 }));
+    const events = await collect(decodeGeminiUpstreamStream(bytes(`data: ${chunk}\r\n\r\n`), { now: () => 0, unwrapChunk: unwrapCodeAssistChunk }));
     expect(events.find((event) => event.type === 'tool-call-start')).toMatchObject({ name: 'get_weather' });
     expect(events.find((event) => event.type === 'tool-call-delta')).toMatchObject({ argumentsJson: '{"city":"Paris"}' });
     expect(events.at(-1)).toMatchObject({ type: 'finish', finishReason: 'tool-calls' });

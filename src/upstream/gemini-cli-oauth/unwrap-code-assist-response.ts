@@ -1,5 +1,4 @@
 import { GatewayError } from '../../canonical/index.js';
-import { readSseBatches } from '../read-sse-events.js';
 
 type Json = Record<string, unknown>;
 
@@ -26,32 +25,11 @@ export function unwrapCodeAssistResponse(body: unknown): unknown {
   return inner;
 }
 
-const encoder = new TextEncoder();
-
 /**
- * A Code Assist SSE body (`data: {"response": {...}, "traceId": ...}`) → a Gemini API SSE body
- * (`data: {...}`), so the Gemini stream decoder does the rest. Chunks that are not wrappers (an
- * `{error}` chunk, anything unexpected) pass through unchanged for that decoder to judge.
+ * One parsed chunk of a Code Assist stream → the Gemini chunk inside, for the Gemini stream
+ * decoder (its `unwrapChunk`). Chunks that are not wrappers (an `{error}` chunk, anything
+ * unexpected) pass through unchanged for that decoder to judge.
  */
-export async function* unwrapCodeAssistStream(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  for await (const batch of readSseBatches(body)) for (const event of batch) {
-    const data = event.data.trim();
-    if (data === '') continue;
-    let chunk: unknown;
-    try {
-      chunk = JSON.parse(data);
-    } catch {
-      yield encoder.encode(`data: ${data.replace(/\n/g, '\ndata: ')}\n\n`);
-      continue;
-    }
-    let out: unknown = chunk;
-    if (isObject(chunk) && isObject(chunk['response'])) {
-      try {
-        out = unwrapCodeAssistResponse(chunk);
-      } catch {
-        out = chunk;
-      }
-    }
-    yield encoder.encode(`data: ${JSON.stringify(out)}\n\n`);
-  }
+export function unwrapCodeAssistChunk(chunk: unknown): unknown {
+  return isObject(chunk) && isObject(chunk['response']) ? unwrapCodeAssistResponse(chunk) : chunk;
 }

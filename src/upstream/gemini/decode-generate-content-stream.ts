@@ -14,6 +14,12 @@ function isObject(value: unknown): value is Json {
 export interface DecodeGeminiStreamOptions {
   /** Clock for `start.created`, synthetic call ids without a responseId, and error reset times. */
   now?: () => number;
+  /**
+   * Maps each parsed chunk before it is decoded: Code Assist wraps every chunk in `{response}`.
+   * Done here, on the chunk already parsed, so a wrapped stream is parsed once and keeps its
+   * batches per network read.
+   */
+  unwrapChunk?: (chunk: unknown) => unknown;
 }
 
 interface OpenBlock {
@@ -40,6 +46,7 @@ export function decodeGeminiUpstreamStream(body: AsyncIterable<Uint8Array>, opti
 /** The decoder proper: one array of events per network read (see BatchedEvents). */
 async function* decodeBatches(body: AsyncIterable<Uint8Array>, options: DecodeGeminiStreamOptions): AsyncGenerator<StreamEvent[], void> {
   const now = options.now ?? Date.now;
+  const unwrap = options.unwrapChunk ?? ((chunk: unknown) => chunk);
   let started = false;
   let scope = '';
   let open: OpenBlock | undefined;
@@ -108,6 +115,7 @@ async function* decodeBatches(body: AsyncIterable<Uint8Array>, options: DecodeGe
           yield out;
           return;
         }
+        chunk = unwrap(chunk);
         if (Array.isArray(chunk)) chunk = chunk[0];
         if (!isObject(chunk)) continue;
         if (isObject(chunk['error'])) {

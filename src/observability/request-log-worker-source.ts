@@ -69,6 +69,10 @@ function main() {
   const deleteOlder = db.prepare(
     'DELETE FROM requests WHERE id <= (SELECT MAX(id) FROM (SELECT id, started_at FROM requests ORDER BY id LIMIT 20000) WHERE started_at < ?)'
   );
+  // Rows are appended in arrival order, so the oldest row tells whether anything has expired. The
+  // common case (nothing has) costs one page instead of the 20,000-row scan above: that scan read
+  // ~600 pages a batch, more than the page cache holds, so every batch re-read them from the file.
+  const oldestStartedAt = db.prepare('SELECT started_at FROM requests ORDER BY id LIMIT 1').pluck();
   const newestId = db.prepare('SELECT MAX(id) FROM requests').pluck();
   // Row ids are assigned max + 1 and rows leave from the oldest end, so the newest maxRows rows
   // are the ids above max - maxRows: one range delete on the primary key, however large the table.
@@ -95,7 +99,11 @@ function main() {
       fill(values, 0, batch, row);
       insertOne.run(values);
     }
-    if (maxAgeMs > 0) deleteOlder.run(nowMs - maxAgeMs);
+    if (maxAgeMs > 0) {
+      const cutoff = nowMs - maxAgeMs;
+      const oldest = oldestStartedAt.get();
+      if (typeof oldest === 'number' && oldest < cutoff) deleteOlder.run(cutoff);
+    }
     if (maxRows > 0) {
       const newest = newestId.get();
       if (typeof newest === 'number' && newest > maxRows) deleteUpTo.run(newest - maxRows);

@@ -19,6 +19,19 @@ type BlockState =
   | { kind: 'tool-call'; name: string; argumentsJson: string; done: boolean };
 
 /**
+ * A content frame of one part is `GEMINI_PART_FRAME_HEAD + part + tail`: byte for byte what
+ * `JSON.stringify` makes of the whole response object, with only the part's text stringified per
+ * delta. Text and thought deltas are nearly all of a stream, and building and stringifying the
+ * nested response for each was the encoder's largest cost (profile of a Gemini client streaming
+ * from an OpenAI upstream: 12.6% of the busy CPU in the frame builder alone).
+ */
+export const GEMINI_PART_FRAME_HEAD = 'data: {"candidates":[{"content":{"role":"model","parts":[';
+
+export function geminiPartFrameTail(clientModel: string, responseId: string): string {
+  return `]},"index":0}],"modelVersion":${JSON.stringify(clientModel)},"responseId":${JSON.stringify(responseId)}}\r\n\r\n`;
+}
+
+/**
  * Canonical stream events → Gemini `:streamGenerateContent?alt=sse` frames, one
  * `data: {GenerateContentResponse}\r\n\r\n` per chunk (no event names, no terminator: the
  * connection close ends it).
@@ -53,6 +66,17 @@ export function createGeminiStreamEncoder(options: EncodeGeminiStreamOptions): S
     };
     return `data: ${JSON.stringify(body)}\r\n\r\n`;
   };
+  /** The end of a one-part content frame; it depends on the response id, which `start` sets. */
+  let partFrameTail = '';
+  let partFrameTailId: string | undefined;
+  /** `chunk([part])`, byte for byte, for a part given as JSON text (see geminiPartFrame). */
+  const partFrame = (partJson: string): string => {
+    if (partFrameTailId !== responseId) {
+      partFrameTailId = responseId;
+      partFrameTail = geminiPartFrameTail(options.clientModel, responseId);
+    }
+    return GEMINI_PART_FRAME_HEAD + partJson + partFrameTail;
+  };
   const signed = (part: GeminiPart): GeminiPart => {
     if (signature === undefined) return part;
     const out = { ...part, thoughtSignature: signature };
@@ -85,7 +109,8 @@ export function createGeminiStreamEncoder(options: EncodeGeminiStreamOptions): S
           blocks.set(event.index, { kind: 'text' });
           break;
         case 'text-delta':
-          if (event.text !== '') out.push(flushCalls() + chunk([signed({ text: event.text })]));
+          if (event.text === '') break;
+          out.push(flushCalls() + (signature === undefined ? partFrame(`{"text":${JSON.stringify(event.text)}}`) : chunk([signed({ text: event.text })])));
           break;
         case 'reasoning-start':
           blocks.set(event.index, { kind: 'reasoning', hadText: false, redacted: event.redactedData !== undefined });
@@ -94,7 +119,7 @@ export function createGeminiStreamEncoder(options: EncodeGeminiStreamOptions): S
           const state = blocks.get(event.index);
           if (event.text === '' || (state?.kind === 'reasoning' && state.redacted)) break;
           if (state?.kind === 'reasoning') state.hadText = true;
-          out.push(pendingSignatureChunk() + chunk([{ text: event.text, thought: true }]));
+          out.push(pendingSignatureChunk() + partFrame(`{"text":${JSON.stringify(event.text)},"thought":true}`));
           break;
         }
         case 'reasoning-signature': {

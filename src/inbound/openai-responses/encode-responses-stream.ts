@@ -23,10 +23,34 @@ export interface OpenAIResponsesStreamOptions {
   now?: () => number;
 }
 
-type OpenItem =
+type OpenItem = (
   | { kind: 'message'; outputIndex: number; item: OpenAIResponsesOutputMessage; text: string }
   | { kind: 'reasoning'; outputIndex: number; item: OpenAIResponsesReasoningItem; text: string; summaryOpen: boolean }
-  | { kind: 'function_call'; outputIndex: number; item: OpenAIResponsesOutputFunctionCall; text: string };
+  | { kind: 'function_call'; outputIndex: number; item: OpenAIResponsesOutputFunctionCall; text: string }
+) & { deltaFields?: string };
+
+/** The delta event of each kind of item, and what follows its `delta` field. */
+const DELTA = {
+  message: { type: 'response.output_text.delta', extra: '"content_index":0,', tail: ',"logprobs":[]' },
+  reasoning: { type: 'response.reasoning_summary_text.delta', extra: '"summary_index":0,', tail: '' },
+  function_call: { type: 'response.function_call_arguments.delta', extra: '', tail: '' },
+} as const;
+
+/**
+ * A delta event, byte for byte what `JSON.stringify` makes of `{type, sequence_number, item_id,
+ * output_index, ...extra, delta, ...tail}`, with only the delta stringified per event (the item's
+ * fields are stringified once, into `deltaFields`). Deltas are nearly all of a stream; spreading
+ * and stringifying a payload object for each was the encoder's largest cost in profiles.
+ */
+export function responsesDeltaFrame(kind: keyof typeof DELTA, sequence: number, itemFields: string, delta: string): string {
+  const { type, tail } = DELTA[kind];
+  return `event: ${type}\ndata: {"type":"${type}","sequence_number":${sequence},${itemFields}"delta":${JSON.stringify(delta)}${tail}}\n\n`;
+}
+
+/** The item's part of its delta events: `"item_id":…,"output_index":…,` and the kind's extra field. */
+export function responsesDeltaFields(kind: keyof typeof DELTA, itemId: string, outputIndex: number): string {
+  return `"item_id":${JSON.stringify(itemId)},"output_index":${outputIndex},${DELTA[kind].extra}`;
+}
 
 /**
  * Encodes a canonical stream as Responses API SSE (`event: <type>` + `data:` with a rising
@@ -166,18 +190,17 @@ export function createOpenAIResponsesStreamEncoder(options: OpenAIResponsesStrea
           const delta = event.type === 'tool-call-delta' ? event.argumentsJson : event.text;
           if (entry === undefined || delta.length === 0) break;
           entry.text += delta;
-          const base = { item_id: entry.item.id, output_index: entry.outputIndex };
-          if (entry.kind === 'message') {
-            out.push(frame('response.output_text.delta', { ...base, content_index: 0, delta, logprobs: [] }));
-          } else if (entry.kind === 'function_call') {
-            out.push(frame('response.function_call_arguments.delta', { ...base, delta }));
-          } else {
-            if (!entry.summaryOpen) {
-              entry.summaryOpen = true;
-              out.push(frame('response.reasoning_summary_part.added', { ...base, summary_index: 0, part: { type: 'summary_text', text: '' } }));
-            }
-            out.push(frame('response.reasoning_summary_text.delta', { ...base, summary_index: 0, delta }));
+          if (entry.kind === 'reasoning' && !entry.summaryOpen) {
+            entry.summaryOpen = true;
+            out.push(frame('response.reasoning_summary_part.added', {
+              item_id: entry.item.id,
+              output_index: entry.outputIndex,
+              summary_index: 0,
+              part: { type: 'summary_text', text: '' },
+            }));
           }
+          entry.deltaFields ??= responsesDeltaFields(entry.kind, entry.item.id, entry.outputIndex);
+          out.push(responsesDeltaFrame(entry.kind, sequence++, entry.deltaFields, delta));
           break;
         }
         case 'text-end':

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createOpenAIResponsesStreamEncoder, responsesDeltaFields, responsesDeltaFrame } from './encode-responses-stream.js';
+import { createOpenAIResponsesStreamEncoder, responsesDeltaFields, responsesDeltaFrame, responsesEventFrame } from './encode-responses-stream.js';
 
 // Full Unicode, lone surrogates, quotes, backslashes, control characters and line breaks.
 const text = fc.oneof(fc.string({ unit: 'binary', minLength: 1 }), fc.string({ unit: 'grapheme', minLength: 1 }), fc.constantFrom('"', '\\', '\n\n', '\u2028', '\ud800', '</script>'));
@@ -53,6 +53,19 @@ describe('Responses delta frames', () => {
         expect(sequences).toEqual(sequences.map((_, i) => i));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('Responses event frames', () => {
+  it('are byte for byte what JSON.stringify makes of {type, sequence_number, ...payload}, for any payload', () => {
+    const key = fc.string({ unit: 'binary' }).filter((k) => k !== 'type' && k !== 'sequence_number' && k !== '__proto__');
+    const payload = fc.dictionary(key, fc.jsonValue(), { maxKeys: 5 });
+    fc.assert(
+      fc.property(fc.constantFrom('response.created', 'response.output_item.done', 'error'), fc.nat(), payload, (type, sequence, fields) => {
+        expect(responsesEventFrame(type, sequence, JSON.stringify(fields))).toBe(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence, ...fields })}\n\n`);
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -29,6 +29,17 @@ type OpenItem = (
   | { kind: 'function_call'; outputIndex: number; item: OpenAIResponsesOutputFunctionCall; text: string }
 ) & { deltaFields?: string };
 
+/**
+ * An event, byte for byte what `JSON.stringify({ type, sequence_number, ...payload })` makes of it,
+ * given the payload's JSON (an object without `type` or `sequence_number`): the payload is neither
+ * copied nor stringified again, and one payload can serve two events (`response.created` and
+ * `response.in_progress` carry the same response).
+ */
+export function responsesEventFrame(type: string, sequence: number, payloadJson: string): string {
+  const head = `event: ${type}\ndata: {"type":${JSON.stringify(type)},"sequence_number":${sequence}`;
+  return payloadJson.length > 2 ? `${head},${payloadJson.slice(1)}\n\n` : `${head}}\n\n`;
+}
+
 /** The delta event of each kind of item, and what follows its `delta` field. */
 const DELTA = {
   message: { type: 'response.output_text.delta', extra: '"content_index":0,', tail: ',"logprobs":[]' },
@@ -66,8 +77,7 @@ export function createOpenAIResponsesStreamEncoder(options: OpenAIResponsesStrea
   const open = new Map<number, OpenItem>();
   let usage: Partial<Usage> = {};
 
-  const frame = (type: string, payload: Record<string, unknown>): string =>
-    `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...payload })}\n\n`;
+  const frame = (type: string, payload: Record<string, unknown>): string => responsesEventFrame(type, sequence++, JSON.stringify(payload));
   const begin = (id: string, createdAt: number): string[] => {
     started = true;
     envelope = { ...envelope, id: toResponsesId(id), createdAt };
@@ -77,7 +87,8 @@ export function createOpenAIResponsesStreamEncoder(options: OpenAIResponsesStrea
       usage: null,
       outcome: { status: 'in_progress', incompleteDetails: null, error: null },
     });
-    return [frame('response.created', { response }), frame('response.in_progress', { response })];
+    const payload = JSON.stringify({ response });
+    return [responsesEventFrame('response.created', sequence++, payload), responsesEventFrame('response.in_progress', sequence++, payload)];
   };
   const addItem = (blockIndex: number, entry: OpenItem): string => {
     envelope.output.push(entry.item);

@@ -144,6 +144,15 @@ export class OAuthTokenSource {
     this.#onPersistError = options.onPersistError;
   }
 
+  /**
+   * The access token when it is loaded and fresh, else undefined (then `getAccessToken` loads or
+   * refreshes it). Lets a request that needs no wait skip making an AbortSignal.
+   */
+  freshAccessToken(): string | undefined {
+    const current = this.#creds?.tokens;
+    return current !== undefined && this.#isFresh(current) ? current.accessToken : undefined;
+  }
+
   /** A valid access token, refreshing first when it expires within the refresh window. */
   async getAccessToken(signal?: AbortSignal): Promise<string> {
     if (signal?.aborted) return waitWithSignal(Promise.resolve(''), signal);

@@ -1,7 +1,8 @@
 import type { Dispatcher } from 'undici';
 import { isGatewayError } from '../../canonical/index.js';
 import type { OAuthTokenSource } from '../../credentials/oauth-token-source.js';
-import type { HttpUpstream } from '../http-upstream.js';
+import type { ExchangeRequest, HttpUpstream } from '../http-upstream.js';
+import type { CallOptions } from '../provider-adapter.js';
 
 export const CODE_ASSIST_API_PATH = '/v1internal';
 
@@ -21,10 +22,18 @@ export interface CodeAssistCall {
   signal: AbortSignal;
 }
 
+/** A generation call: its cancellation comes from the request's CallOptions, not a signal. */
+export type CodeAssistGeneration = Omit<CodeAssistCall, 'method' | 'signal' | 'stream'> & { body: unknown };
+
 /**
  * Authenticated calls to cloudcode-pa. The bearer token comes from the instance's token source
  * (refreshed ahead of expiry, single-flight); a 401 forces one refresh and the call is retried
  * once. A refresh that fails rejects with the token source's `authentication` GatewayError.
+ *
+ * Generation (`generateJson`, `openStream`) goes through the upstream's handler-API exchange, as
+ * the OpenAI and Anthropic adapters do: no Readable body, and no AbortSignal unless a token must
+ * be waited for (both cost more per request than the rest of the call; see ClientCancellation).
+ * Project discovery and probes use `call`, which hands back undici's response.
  */
 export class CodeAssistClient {
   constructor(
@@ -32,31 +41,53 @@ export class CodeAssistClient {
     private readonly tokens: () => OAuthTokenSource,
   ) {}
 
-  async call(call: CodeAssistCall): Promise<Dispatcher.ResponseData> {
+  call(call: CodeAssistCall): Promise<Dispatcher.ResponseData> {
+    return this.withToken(() => call.signal, (token) => this.http.request({ ...this.head(call, token), signal: call.signal }));
+  }
+
+  /** `:generateContent`'s parsed answer. */
+  generateJson(call: CodeAssistGeneration, options: CallOptions): Promise<unknown> {
+    return this.withToken(
+      () => options.signal,
+      (token) => {
+        const { path, headers, body } = this.head({ ...call, method: 'POST' }, token);
+        return this.http.postJson(path, headers, body!, options);
+      },
+    );
+  }
+
+  /** `:streamGenerateContent`'s body, once the answer is a 2xx. */
+  openStream(call: CodeAssistGeneration, options: CallOptions): Promise<AsyncIterable<Buffer>> {
+    return this.withToken(
+      () => options.signal,
+      (token) => this.http.openStream(this.head({ ...call, method: 'POST', stream: true }, token), options),
+    );
+  }
+
+  private async withToken<T>(signal: () => AbortSignal, send: (token: string) => Promise<T>): Promise<T> {
     const source = this.tokens();
-    const token = await source.getAccessToken(call.signal);
+    const token = source.freshAccessToken() ?? (await source.getAccessToken(signal()));
     try {
-      return await this.send(call, token);
+      return await send(token);
     } catch (error) {
       if (!isGatewayError(error) || error.code !== 'authentication' || error.upstreamStatus !== 401) throw error;
-      const fresh = await source.forceRefresh(token, call.signal);
-      return this.send(call, fresh);
+      const fresh = await source.forceRefresh(token, signal());
+      return send(fresh);
     }
   }
 
-  private send(call: CodeAssistCall, token: string): Promise<Dispatcher.ResponseData> {
+  private head(call: Omit<CodeAssistCall, 'signal'>, token: string): ExchangeRequest {
     const headers: Record<string, string> = {
       authorization: `Bearer ${token}`,
       accept: call.stream ? 'text/event-stream' : 'application/json',
       'user-agent': userAgent(call.model),
     };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
-    return this.http.request({
+    return {
       method: call.method,
       path: `${CODE_ASSIST_API_PATH}${call.path}`,
       headers,
       ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
-      signal: call.signal,
-    });
+    };
   }
 }

@@ -1,4 +1,3 @@
-import { reusableBody } from '../reusable-body.js';
 import { GEMINI_CLI_CLIENT_ID, GEMINI_CLI_CLIENT_SECRET } from './gemini-cli-client.js';
 import path from 'node:path';
 import { GatewayError, isGatewayError, type ChatRequest, type ChatResponse, type StreamEvent } from '../../canonical/index.js';
@@ -165,29 +164,22 @@ export class GeminiCliOAuthConnection implements UpstreamConnection {
   }
 
   async generate(request: ChatRequest, options: CallOptions): Promise<ChatResponse> {
-    const project = await this.project(options.signal);
-    const response = await this.#client.call({
-      method: 'POST',
-      path: ':generateContent',
-      body: encodeCodeAssistRequest({ ...request, stream: false }, project),
-      model: request.model,
-      signal: options.signal,
-    });
-    const body = unwrapCodeAssistResponse(await readJsonBody(response, options.signal));
-    return decodeGeminiUpstreamResponse(body, { now: this.#deps.now });
+    const project = this.#project ?? (await this.project(options.signal));
+    const answer = await this.#client.generateJson(
+      { path: ':generateContent', body: encodeCodeAssistRequest({ ...request, stream: false }, project), model: request.model },
+      options,
+    );
+    return decodeGeminiUpstreamResponse(unwrapCodeAssistResponse(answer), { now: this.#deps.now });
   }
 
   async stream(request: ChatRequest, options: CallOptions): Promise<AsyncIterable<StreamEvent>> {
-    const project = await this.project(options.signal);
-    const response = await this.#client.call({
-      method: 'POST',
-      path: ':streamGenerateContent?alt=sse',
-      body: encodeCodeAssistRequest({ ...request, stream: true }, project),
-      model: request.model,
-      stream: true,
-      signal: options.signal,
-    });
-    return decodeGeminiUpstreamStream(reusableBody(response.body), { now: this.#deps.now, unwrapChunk: unwrapCodeAssistChunk });
+    // A known project is used as is: reading options.signal would make an AbortSignal for nothing.
+    const project = this.#project ?? (await this.project(options.signal));
+    const body = await this.#client.openStream(
+      { path: ':streamGenerateContent?alt=sse', body: encodeCodeAssistRequest({ ...request, stream: true }, project), model: request.model },
+      options,
+    );
+    return decodeGeminiUpstreamStream(body, { now: this.#deps.now, unwrapChunk: unwrapCodeAssistChunk });
   }
 
   /** `:countTokens` for one short text; `totalTokens` of the answer. */

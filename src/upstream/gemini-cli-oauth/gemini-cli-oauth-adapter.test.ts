@@ -1,3 +1,4 @@
+import type { ChatRequest } from '../../canonical/index.js';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -147,6 +148,33 @@ describe('GeminiCliOAuthConnection against the mocks', () => {
     expect(codeAssist.count('countTokens') - before.count).toBe(1);
     expect(codeAssist.count('generateContent')).toBe(before.generate);
     expect(await conn.countTokens('gemini-2.5-flash', { signal: signal() })).toBeGreaterThan(0);
+  });
+
+  it('generates and streams without making an AbortSignal once the token and project are known; a 401 retry still works', async () => {
+    const conn = await connection('g.json', { access_token: 'ya29.ok', refresh_token: 'rt', expiry_date: Date.now() + 3_600_000 }, { PROJECT_ID: 'mock-project-123' });
+    const request: ChatRequest = { model: 'gemini-2.5-flash', stream: false, messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }] };
+    await conn.generate(request, { signal: signal() }); // loads the creds file: a wait
+    let reads = 0;
+    // As the gateway's ClientCancellation: a cancel listener instead of a signal, unless asked.
+    const counted = {
+      get signal() {
+        reads++;
+        return signal();
+      },
+      addCancelListener: () => undefined,
+      removeCancelListener: () => undefined,
+    };
+    expect((await conn.generate(request, counted)).content).toContainEqual(expect.objectContaining({ type: 'text' }));
+    const events: string[] = [];
+    for await (const event of await conn.stream({ ...request, stream: true }, counted)) events.push(event.type);
+    expect(events.at(-1)).toBe('finish');
+    expect(reads).toBe(0);
+
+    const before = google.refreshCount;
+    codeAssist.expireToken('ya29.ok');
+    expect((await conn.generate(request, counted)).content).toContainEqual(expect.objectContaining({ type: 'text' }));
+    expect(google.refreshCount - before).toBe(1);
+    expect(reads).toBeGreaterThan(0);
   });
 
   it('an already onboarded account takes its project from loadCodeAssist alone', async () => {

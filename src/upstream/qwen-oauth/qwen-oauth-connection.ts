@@ -1,11 +1,9 @@
-import { reusableBody } from '../reusable-body.js';
 import type { Dispatcher } from 'undici';
 import { isGatewayError, type ChatRequest } from '../../canonical/index.js';
 import type { OAuthTokenSource } from '../../credentials/oauth-token-source.js';
 import { HttpUpstream, type UpstreamErrorDecoder } from '../http-upstream.js';
 import { forwardVia } from '../forward-via.js';
 import type { CallOptions, ForwardRequest, UpstreamConnection } from '../provider-adapter.js';
-import { readJsonBody } from '../read-json-body.js';
 import type { UpstreamTimeouts } from '../upstream-timeouts.js';
 import { decodeOpenAIUpstreamResponse } from '../openai-custom/decode-chat-response.js';
 import { decodeOpenAIUpstreamStream } from '../openai-custom/decode-chat-stream.js';
@@ -13,7 +11,7 @@ import { encodeOpenAIUpstreamRequest } from '../openai-custom/encode-chat-reques
 import { isTokenProblem } from '../token-problem.js';
 import { qwenBaseUrl } from './qwen-base-url.js';
 
-export type QwenTokens = Pick<OAuthTokenSource, 'getAccessToken' | 'forceRefresh' | 'getCredsJson'>;
+export type QwenTokens = Pick<OAuthTokenSource, 'freshAccessToken' | 'getAccessToken' | 'forceRefresh' | 'getCredsJson'>;
 
 export interface QwenConnectionOptions {
   tokens: QwenTokens;
@@ -50,11 +48,11 @@ export function createQwenOAuthConnection(options: QwenConnectionOptions): Upstr
   let upstream: HttpUpstream | undefined;
   let fileResourceUrl: { value: unknown } | undefined;
 
-  async function http(signal: AbortSignal): Promise<HttpUpstream> {
+  async function http(signal: () => AbortSignal): Promise<HttpUpstream> {
     let base = options.fixedBaseUrl;
     if (base === undefined) {
       const refreshed = options.refreshedResourceUrl();
-      if (refreshed === undefined && fileResourceUrl === undefined) fileResourceUrl = { value: (await tokens.getCredsJson(signal)).resource_url };
+      if (refreshed === undefined && fileResourceUrl === undefined) fileResourceUrl = { value: (await tokens.getCredsJson(signal())).resource_url };
       base = qwenBaseUrl(refreshed ?? fileResourceUrl?.value);
     }
     if (upstream === undefined || upstream.origin !== base.origin || upstream.basePath !== base.pathname.replace(/\/+$/, '')) {
@@ -73,41 +71,40 @@ export function createQwenOAuthConnection(options: QwenConnectionOptions): Upstr
     };
   }
 
-  /** Runs `call` with a fresh bearer; a rejected token is refreshed once and the call retried once. */
-  async function withToken<T>(signal: AbortSignal, call: (token: string, upstream: HttpUpstream) => Promise<T>): Promise<T> {
-    const token = await tokens.getAccessToken(signal);
+  /**
+   * Runs `send` with a fresh bearer; a rejected token is refreshed once and the call retried once.
+   * The request's signal is read only when something must be waited for: reading it makes an
+   * AbortController, which costs more than the rest of a forwarded request (see ClientCancellation).
+   */
+  async function withToken<T>(call: CallOptions, send: (token: string, upstream: HttpUpstream) => Promise<T>): Promise<T> {
+    const signal = () => call.signal;
+    const token = tokens.freshAccessToken() ?? (await tokens.getAccessToken(signal()));
     try {
-      return await call(token, await http(signal));
+      return await send(token, await http(signal));
     } catch (error) {
       if (!tokenRejected(error)) throw error;
-      const fresh = await tokens.forceRefresh(token, signal);
-      return call(fresh, await http(signal));
+      const fresh = await tokens.forceRefresh(token, signal());
+      return send(fresh, await http(signal));
     }
-  }
-
-  function post(path: string, body: string, stream: boolean, call: CallOptions): Promise<Dispatcher.ResponseData> {
-    return withToken(call.signal, (token, upstream) => upstream.request({ method: 'POST', path, headers: headers(token, stream, undefined), body, signal: call.signal }));
   }
 
   return {
     async generate(request: ChatRequest, call: CallOptions) {
       const body = JSON.stringify(encodeOpenAIUpstreamRequest({ ...request, stream: false }));
-      const response = await post('/chat/completions', body, false, call);
-      return decodeOpenAIUpstreamResponse(await readJsonBody(response, call.signal));
+      return decodeOpenAIUpstreamResponse(await withToken(call, (token, upstream) => upstream.postJson('/chat/completions', headers(token, false, undefined), body, call)));
     },
     async stream(request: ChatRequest, call: CallOptions) {
       const body = JSON.stringify(encodeOpenAIUpstreamRequest({ ...request, stream: true }));
-      const response = await post('/chat/completions', body, true, call);
-      return decodeOpenAIUpstreamStream(reusableBody(response.body));
+      const path = '/chat/completions';
+      return decodeOpenAIUpstreamStream(await withToken(call, (token, upstream) => upstream.openStream({ method: 'POST', path, headers: headers(token, true, undefined), body }, call)));
     },
     forward(request: ForwardRequest, call: CallOptions) {
-      return withToken(call.signal, (token, upstream) => forwardVia(upstream, request, headers(token, request.stream, request.headers), call));
+      return withToken(call, (token, upstream) => forwardVia(upstream, request, headers(token, request.stream, request.headers), call));
     },
     async probe(model: string, call: CallOptions) {
       // No models endpoint works with OAuth tokens: a one-token completion is the cheapest proof.
       const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1, stream: false });
-      const response = await post('/chat/completions', body, false, call);
-      await response.body.dump();
+      await withToken(call, (token, upstream) => upstream.postJson('/chat/completions', headers(token, false, undefined), body, call));
     },
     async close() {
       // Connections belong to the shared agent; nothing per instance to release.

@@ -198,6 +198,14 @@ export class OAuthTokenSource {
     return tokens.accessToken;
   }
 
+  /**
+   * The creds file as last read or written, not copied (callers only read it), or undefined before
+   * it is loaded (then `getCredsJson`). Saves a structured clone per request.
+   */
+  loadedCredsJson(): Readonly<CredsJson> | undefined {
+    return this.#creds?.json;
+  }
+
   /** A copy of the creds file as last read or written (e.g. for Kiro's `profileArn`, `region`). */
   async getCredsJson(signal?: AbortSignal): Promise<CredsJson> {
     if (this.#creds === undefined) {

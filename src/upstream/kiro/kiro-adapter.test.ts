@@ -159,6 +159,30 @@ describe('kiro connection against the mock', () => {
     expect(error.message).not.toContain(mock.refreshToken);
   });
 
+  it('streams without making an AbortSignal once the token is loaded and fresh; a rejected token still refreshes once', async () => {
+    await writeCreds({ accessToken: mock.issueAccessToken(), refreshToken: mock.refreshToken, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), authMethod: 'social', profileArn: MOCK_PROFILE_ARN });
+    const connection = kiroAdapter.connect(record({ KIRO_OAUTH_CREDS_FILE_PATH: credsFile }), deps());
+    await connection.generate(ask(), signal()); // loads the creds file: a wait
+    let reads = 0;
+    // As the gateway's ClientCancellation: a cancel listener instead of a signal, unless asked.
+    const counted = {
+      get signal() {
+        reads++;
+        return AbortSignal.timeout(5_000);
+      },
+      addCancelListener: () => undefined,
+      removeCancelListener: () => undefined,
+    };
+    const events: string[] = [];
+    for await (const event of await connection.stream(ask(), counted)) events.push(event.type);
+    expect(events.at(-1)).toBe('finish');
+    expect(reads).toBe(0);
+
+    mock.faults.status = { count: 1, status: 403, type: 'AccessDeniedException', message: 'The bearer token included in the request is invalid.' };
+    expect((await connection.generate(ask(), counted)).finishReason).toBeDefined();
+    expect(reads).toBeGreaterThan(0);
+  });
+
   it('a token rejected twice is not retried a third time', async () => {
     await writeCreds({ accessToken: mock.issueAccessToken(), refreshToken: mock.refreshToken, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), authMethod: 'social' });
     const connection = kiroAdapter.connect(record({ KIRO_OAUTH_CREDS_FILE_PATH: credsFile }), deps());

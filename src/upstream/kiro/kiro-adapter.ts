@@ -1,13 +1,11 @@
-import { reusableBody } from '../reusable-body.js';
 import { createHash, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import type { Dispatcher } from 'undici';
 import type { ChatRequest, StreamEvent } from '../../canonical/index.js';
 import { InstanceConfigError, type InstanceRecord } from '../../config/instance-record.js';
 import { kiroCredsFormat, type CredsJson } from '../../credentials/creds-file-formats.js';
 import { OAuthTokenSource } from '../../credentials/oauth-token-source.js';
-import { HttpUpstream } from '../http-upstream.js';
+import { HttpUpstream, type ExchangeRequest } from '../http-upstream.js';
 import { requireString } from '../parse-base-url.js';
 import type { AdapterDeps, CallOptions, ProviderAdapter, UpstreamConnection } from '../provider-adapter.js';
 import { readJsonBody } from '../read-json-body.js';
@@ -130,53 +128,58 @@ class KiroConnection implements UpstreamConnection {
 
   /**
    * Sends one call with a fresh token; when Kiro rejects the token (401, or a 403 about the bearer
-   * token), forces one refresh and tries exactly once more.
+   * token), forces one refresh and tries exactly once more. The request's signal is read only when
+   * something must be waited for (loading or refreshing the token): reading it makes an
+   * AbortController per request (see ClientCancellation).
    */
-  async #send(
-    build: (creds: CredsJson) => Promise<{ method: 'GET' | 'POST'; path: string; body?: string }>,
+  async #send<T>(
+    build: (creds: Readonly<CredsJson>) => Promise<{ method: 'GET' | 'POST'; path: string; body?: string }>,
     options: CallOptions,
-  ): Promise<Dispatcher.ResponseData> {
-    const { signal } = options;
-    let token = await this.#tokens.getAccessToken(signal);
-    const creds = await this.#tokens.getCredsJson(signal);
+    transport: (http: HttpUpstream, request: ExchangeRequest) => Promise<T>,
+  ): Promise<T> {
+    let token = this.#tokens.freshAccessToken() ?? (await this.#tokens.getAccessToken(options.signal));
+    const creds = this.#tokens.loadedCredsJson() ?? (await this.#tokens.getCredsJson(options.signal));
     const call = await build(creds);
     const http = this.#upstream(creds);
     const machineId = this.#machineId(creds);
     const attempt = (accessToken: string) =>
-      http.request({
+      transport(http, {
         method: call.method,
         path: call.path,
         headers: headersFor(accessToken, machineId, call.body !== undefined),
         ...(call.body !== undefined ? { body: call.body } : {}),
-        signal,
       });
     try {
       return await attempt(token);
     } catch (error) {
       if (!isKiroTokenRejection(error)) throw error;
       this.deps.logger.debug({ instance: this.uuid }, 'Kiro rejected the access token; refreshing once');
-      token = await this.#tokens.forceRefresh(token, signal);
+      token = await this.#tokens.forceRefresh(token, options.signal);
       return await attempt(token);
     }
   }
 
   async #events(request: ChatRequest, options: CallOptions): Promise<AsyncIterable<StreamEvent>> {
     let encoded: ReturnType<typeof encodeKiroRequest> | undefined;
-    const response = await this.#send(async (creds) => {
-      encoded = encodeKiroRequest(request, {
-        modelId: kiroModelId(request.model, this.settings.modelMap),
-        conversationId: randomUUID(),
-        profileArn: await this.#profileArn(creds),
-      });
-      return { method: 'POST', path: '/generateAssistantResponse', body: JSON.stringify(encoded.body) };
-    }, options);
-    return decodeKiroStream(decodeKiroEventBatches(reusableBody(response.body)), {
+    const body = await this.#send(
+      async (creds) => {
+        encoded = encodeKiroRequest(request, {
+          modelId: kiroModelId(request.model, this.settings.modelMap),
+          conversationId: randomUUID(),
+          profileArn: await this.#profileArn(creds),
+        });
+        return { method: 'POST', path: '/generateAssistantResponse', body: JSON.stringify(encoded.body) };
+      },
+      options,
+      (http, call) => http.openStream(call, options),
+    );
+    // The exchange's body fails with classified errors (a client that left is client_closed).
+    return decodeKiroStream(decodeKiroEventBatches(body), {
       id: `msg_kiro_${randomUUID().replaceAll('-', '')}`,
       model: request.model,
       toolNames: encoded!.toolNames,
       estimatedInputTokens: encoded!.estimatedInputTokens,
       now: this.deps.now,
-      signal: options.signal,
     });
   }
 
@@ -193,13 +196,16 @@ class KiroConnection implements UpstreamConnection {
    * left, without spending a credit on a generation.
    */
   async probe(_model: string, options: CallOptions): Promise<void> {
-    const response = await this.#send(async (creds) => {
-      const query = new URLSearchParams({ isEmailRequired: 'false', origin: 'AI_EDITOR', resourceType: 'AGENTIC_REQUEST' });
-      const arn = await this.#profileArn(creds);
-      if (arn) query.set('profileArn', arn);
-      return { method: 'GET', path: `/getUsageLimits?${query.toString()}` };
-    }, options);
-    const body = await readJsonBody(response, options.signal);
+    const body = await this.#send(
+      async (creds) => {
+        const query = new URLSearchParams({ isEmailRequired: 'false', origin: 'AI_EDITOR', resourceType: 'AGENTIC_REQUEST' });
+        const arn = await this.#profileArn(creds);
+        if (arn) query.set('profileArn', arn);
+        return { method: 'GET', path: `/getUsageLimits?${query.toString()}` };
+      },
+      options,
+      async (http, call) => readJsonBody(await http.request({ ...call, signal: options.signal }), options.signal),
+    );
     const exhausted = kiroUsageLimitsError(body, this.deps.now());
     if (exhausted) throw exhausted;
   }

@@ -8,7 +8,7 @@ import { providerTypeOfPoolKey, SEED_PROVIDER_TYPES } from '../config/provider-t
 import type { AdapterDeps, UpstreamConnection } from '../upstream/provider-adapter.js';
 import type { ProviderRegistry } from '../upstream/provider-registry.js';
 import type { CooldownSettings } from './cooldown-policy.js';
-import { snapshotInstance, type StatSnapshot } from './instance-snapshot.js';
+import { refreshSnapshot, snapshotInstance, snapshotIsCurrent, type StatSnapshot } from './instance-snapshot.js';
 import { resetInstance } from './reset-instance.js';
 import { PoolInstance, toEpoch } from './pool-instance.js';
 import { ProviderPool, type PoolEvents } from './provider-pool.js';
@@ -56,6 +56,8 @@ export class PoolRegistry {
   private instances = new Map<string, PoolInstance>();
   /** What was last written to (or read from) the file per uuid, to tell the user's edits from ours. */
   private readonly persisted = new Map<string, StatSnapshot>();
+  /** Instances the stats writer has not written yet: their first write is whole (a seed file may lack stat fields). */
+  private readonly unwritten = new WeakSet<PoolInstance>();
   private readonly affinity: SessionAffinity;
   private readonly events: PoolEvents;
 
@@ -145,6 +147,7 @@ export class PoolRegistry {
         }
         const instance = new PoolInstance(plan.key, plan.type, record, connection, now);
         this.persisted.set(instance.uuid, snapshotInstance(instance, now));
+        this.unwritten.add(instance);
         return instance;
       });
       for (const member of members) nextInstances.set(member.uuid, member);
@@ -197,10 +200,23 @@ export class PoolRegistry {
     return edited;
   }
 
+  /**
+   * Whether the file's entry for the instance must be rewritten: something changed (dirty, or
+   * fields learnt), or time alone changed its health or ended its cooldown. The others are
+   * skipped, so a write allocates nothing for them.
+   */
+  needsWrite(instance: PoolInstance, now: number): boolean {
+    if (instance.dirty || instance.pendingFields !== undefined || this.unwritten.has(instance)) return true;
+    const last = this.persisted.get(instance.uuid);
+    return last === undefined || !snapshotIsCurrent(instance, now, last);
+  }
+
   /** The snapshot to write for one instance, remembered as what the file now says. */
   snapshotForWrite(instance: PoolInstance, now: number): StatSnapshot & Record<string, unknown> {
-    const snapshot = snapshotInstance(instance, now);
-    this.persisted.set(instance.uuid, snapshot);
+    const last = this.persisted.get(instance.uuid);
+    this.unwritten.delete(instance);
+    const snapshot = last ? refreshSnapshot(instance, now, last) : snapshotInstance(instance, now);
+    if (!last) this.persisted.set(instance.uuid, snapshot);
     const learnt = instance.pendingFields;
     instance.pendingFields = undefined;
     return learnt ? { ...learnt, ...snapshot } : snapshot;

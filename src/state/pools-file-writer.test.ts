@@ -402,6 +402,53 @@ describe('writing (real files)', () => {
   });
 });
 
+describe('what a write touches', () => {
+  it('writes every entry whole the first time, so a seed entry missing stat fields gets them', async () => {
+    const file = path.join(dir, 'provider_pools.json');
+    const seed = JSON.parse(await readFile(SEED_FIXTURE, 'utf8')) as Record<string, Array<Record<string, unknown>>>;
+    for (const field of ['isHealthy', 'lastUsed', 'usageCount', 'errorCount', 'lastErrorTime']) delete seed['openai-custom']![1]![field];
+    await writeFile(file, JSON.stringify(seed, null, 2));
+    const s = await setup({ file });
+    serve(s.registry, 1, s.registry.instance(KEY1)!);
+    await s.writer.flush();
+    expect(entry(await readJson(file), KEY2)).toMatchObject({ isHealthy: true, lastUsed: null, usageCount: 0, errorCount: 0, lastErrorTime: null });
+  });
+
+  it('leaves an entry with no change since the last write as the file has it: an operator edit made before the reload survives', async () => {
+    const s = await setup();
+    serve(s.registry, 2, s.registry.instance(KEY2)!);
+    await s.writer.flush();
+    const document = await readJson(s.file);
+    entry(document, KEY2).usageCount = 0;
+    await writeFile(s.file, JSON.stringify(document, null, 2));
+    // A stats write comes before the watcher's reload has adopted the edit.
+    serve(s.registry, 1, s.registry.instance(KEY1)!);
+    await s.writer.flush();
+    const after = await readJson(s.file);
+    expect(entry(after, KEY2).usageCount).toBe(0);
+    expect(entry(after, KEY1).usageCount).toBe(1);
+    // The reload then adopts it.
+    await loadInto(s.registry, s.file);
+    expect(s.registry.instance(KEY2)!.stats.usageCount).toBe(0);
+  });
+
+  it('writes a cooldown that ended with time alone, though nothing marked the instance changed', async () => {
+    const s = await setup();
+    const cooled = s.registry.instance(KEY2)!;
+    const lease = s.registry.pool('openai-custom')!.acquire(cooled);
+    lease.fail(classifyUpstreamStatus({ status: 429, headers: { 'retry-after': '120' }, message: 'Rate limit reached', now: s.clock.now }));
+    lease.release();
+    await s.writer.flush();
+    expect(entry(await readJson(s.file), KEY2)).toMatchObject({ isHealthy: false, cooldownUntil: new Date(T0 + 120_000).toISOString() });
+    expect(cooled.dirty).toBe(false);
+
+    s.clock.now = T0 + 121_000;
+    serve(s.registry, 1, s.registry.instance(KEY1)!);
+    await s.writer.flush();
+    expect(entry(await readJson(s.file), KEY2)).toMatchObject({ isHealthy: true, cooldownUntil: null, cooldownReason: null, errorCount: 1 });
+  });
+});
+
 describe('operator edits adopted on registry.apply (adoptUserEdits)', () => {
   async function cooledAndWritten(): Promise<Setup> {
     const s = await setup();

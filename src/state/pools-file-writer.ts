@@ -181,7 +181,7 @@ export class PoolsFileWriter {
           if (entry === null || typeof entry !== 'object') continue;
           const record = entry as Record<string, unknown>;
           const instance = typeof record.uuid === 'string' ? registry.instance(record.uuid) : undefined;
-          if (instance) {
+          if (instance && registry.needsWrite(instance, now)) {
             Object.assign(record, registry.snapshotForWrite(instance, now));
             instance.dirty = false;
           }

@@ -148,6 +148,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
 
   const reloadPools = async (): Promise<void> => {
     try {
+      if (await activeWriter.fileIsAsKnown()) return;
       const content = await readPoolsFile(poolsFile, lastWritten);
       if (!content) return;
       const applied = await applyPools(content);

@@ -432,6 +432,22 @@ describe('what a write touches', () => {
     expect(s.registry.instance(KEY2)!.stats.usageCount).toBe(0);
   });
 
+  it('knows its own write: fileIsAsKnown until someone else changes the file', async () => {
+    const s = await setup();
+    expect(await s.writer.fileIsAsKnown()).toBe(false); // nothing written or adopted yet
+    serve(s.registry, 1);
+    await s.writer.flush();
+    expect(await s.writer.fileIsAsKnown()).toBe(true);
+    const document = await readJson(s.file);
+    entry(document, KEY1).customName = 'edited';
+    await writeFile(s.file, JSON.stringify(document, null, 2));
+    expect(await s.writer.fileIsAsKnown()).toBe(false);
+    serve(s.registry, 1);
+    await s.writer.flush();
+    expect(await s.writer.fileIsAsKnown()).toBe(true);
+    expect(entry(await readJson(s.file), KEY1).customName).toBe('edited');
+  });
+
   it('writes a cooldown that ended with time alone, though nothing marked the instance changed', async () => {
     const s = await setup();
     const cooled = s.registry.instance(KEY2)!;

@@ -12,6 +12,7 @@ import { GatewayError } from '../../canonical/index.js';
 import { InstanceConfigError } from '../../config/instance-record.js';
 import type { AdapterDeps } from '../provider-adapter.js';
 import { createGeminiCliOAuthAdapter, GeminiCliOAuthConnection, geminiCliOAuthAdapter, readGeminiCliOAuthSettings } from './gemini-cli-oauth-adapter.js';
+import { countingCallOptions } from '../../../test/support/counting-call-options.js';
 
 const dispatcher = new Agent();
 const persisted: Array<{ uuid: string; fields: Record<string, unknown> }> = [];
@@ -154,27 +155,18 @@ describe('GeminiCliOAuthConnection against the mocks', () => {
     const conn = await connection('g.json', { access_token: 'ya29.ok', refresh_token: 'rt', expiry_date: Date.now() + 3_600_000 }, { PROJECT_ID: 'mock-project-123' });
     const request: ChatRequest = { model: 'gemini-2.5-flash', stream: false, messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }] };
     await conn.generate(request, { signal: signal() }); // loads the creds file: a wait
-    let reads = 0;
-    // As the gateway's ClientCancellation: a cancel listener instead of a signal, unless asked.
-    const counted = {
-      get signal() {
-        reads++;
-        return signal();
-      },
-      addCancelListener: () => undefined,
-      removeCancelListener: () => undefined,
-    };
+    const { options: counted, reads } = countingCallOptions();
     expect((await conn.generate(request, counted)).content).toContainEqual(expect.objectContaining({ type: 'text' }));
     const events: string[] = [];
     for await (const event of await conn.stream({ ...request, stream: true }, counted)) events.push(event.type);
     expect(events.at(-1)).toBe('finish');
-    expect(reads).toBe(0);
+    expect(reads()).toBe(0);
 
     const before = google.refreshCount;
     codeAssist.expireToken('ya29.ok');
     expect((await conn.generate(request, counted)).content).toContainEqual(expect.objectContaining({ type: 'text' }));
     expect(google.refreshCount - before).toBe(1);
-    expect(reads).toBeGreaterThan(0);
+    expect(reads()).toBeGreaterThan(0);
   });
 
   it('an already onboarded account takes its project from loadCodeAssist alone', async () => {

@@ -10,6 +10,7 @@ import type { AdapterDeps } from '../provider-adapter.js';
 import { MOCK_CLIENT_ID, MOCK_CLIENT_SECRET, MOCK_PROFILE_ARN, startKiroMock, type KiroMock } from '../../../test/mocks/kiro-mock.js';
 import { kiroAdapter } from './kiro-adapter.js';
 import { withRegion } from './refresh-kiro-token.js';
+import { countingCallOptions } from '../../../test/support/counting-call-options.js';
 
 const dispatcher = new Agent();
 let dir: string;
@@ -163,24 +164,15 @@ describe('kiro connection against the mock', () => {
     await writeCreds({ accessToken: mock.issueAccessToken(), refreshToken: mock.refreshToken, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), authMethod: 'social', profileArn: MOCK_PROFILE_ARN });
     const connection = kiroAdapter.connect(record({ KIRO_OAUTH_CREDS_FILE_PATH: credsFile }), deps());
     await connection.generate(ask(), signal()); // loads the creds file: a wait
-    let reads = 0;
-    // As the gateway's ClientCancellation: a cancel listener instead of a signal, unless asked.
-    const counted = {
-      get signal() {
-        reads++;
-        return AbortSignal.timeout(5_000);
-      },
-      addCancelListener: () => undefined,
-      removeCancelListener: () => undefined,
-    };
+    const { options: counted, reads } = countingCallOptions();
     const events: string[] = [];
     for await (const event of await connection.stream(ask(), counted)) events.push(event.type);
     expect(events.at(-1)).toBe('finish');
-    expect(reads).toBe(0);
+    expect(reads()).toBe(0);
 
     mock.faults.status = { count: 1, status: 403, type: 'AccessDeniedException', message: 'The bearer token included in the request is invalid.' };
     expect((await connection.generate(ask(), counted)).finishReason).toBeDefined();
-    expect(reads).toBeGreaterThan(0);
+    expect(reads()).toBeGreaterThan(0);
   });
 
   it('a token rejected twice is not retried a third time', async () => {

@@ -12,6 +12,7 @@ import { decodeQwenUpstreamError, msUntilBeijingMidnight } from './decode-qwen-e
 import { qwenBaseUrl } from './qwen-base-url.js';
 import { qwenRequestHeaders } from './qwen-headers.js';
 import { qwenOAuthAdapter } from './qwen-oauth-adapter.js';
+import { countingCallOptions } from '../../../test/support/counting-call-options.js';
 
 const request: ChatRequest = { model: 'coder-model', stream: false, messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }] };
 const call = () => ({ signal: AbortSignal.timeout(5000) });
@@ -178,26 +179,17 @@ describe('qwenOAuthAdapter', () => {
     connection = qwenOAuthAdapter.connect({ uuid: 'a', QWEN_OAUTH_CREDS_FILE_PATH: 'creds.json', QWEN_OAUTH_BASE_URL: mock.oauthUrl }, deps());
     // The first call loads the creds file, which is a wait: it may read the signal.
     await connection.generate(request, call());
-    let reads = 0;
-    // As the gateway's ClientCancellation: a cancel listener instead of a signal, unless asked.
-    const counted = {
-      get signal() {
-        reads++;
-        return AbortSignal.timeout(5000);
-      },
-      addCancelListener: () => undefined,
-      removeCancelListener: () => undefined,
-    };
+    const { options: counted, reads } = countingCallOptions();
     const body = JSON.stringify({ model: 'coder-model', messages: [{ role: 'user', content: 'hi' }] });
     const forwarded = await connection.forward!({ path: '/chat/completions', body, stream: false, headers: {} }, counted);
     expect(forwarded.status).toBe(200);
     expect((await connection.generate(request, counted)).content.length).toBeGreaterThan(0);
     for await (const event of await connection.stream({ ...request, stream: true }, counted)) void event;
-    expect(reads).toBe(0);
+    expect(reads()).toBe(0);
 
     mock.upstream.setFault(tokens.accessToken, { kind: 'status', status: 401, times: 1, body: JSON.stringify({ error: { message: 'Invalid access token' } }) });
     expect((await connection.generate(request, counted)).content.length).toBeGreaterThan(0);
-    expect(reads).toBeGreaterThan(0);
+    expect(reads()).toBeGreaterThan(0);
   });
 
   it('does not refresh on a quota answer, and a failed refresh is an authentication error', async () => {

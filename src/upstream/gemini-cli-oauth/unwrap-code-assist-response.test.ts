@@ -44,14 +44,17 @@ describe('decodeGeminiUpstreamStream with unwrapCodeAssistChunk', () => {
     expect(events.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop', usage: { inputTokens: 3, outputTokens: 2 } });
   });
 
-  it('parses each wrapped chunk once and keeps the events of one network read in one batch', async () => {
-    const wrapped = (text: string, finishReason?: string) =>
-      `data: ${JSON.stringify({ response: { candidates: [{ content: { role: 'model', parts: [{ text }] }, ...(finishReason ? { finishReason } : {}) }] }, traceId: 't' })}\r\n\r\n`;
+  it('parses a wrapped chunk at most once (a repeat of the one before not at all) and keeps the events of one network read in one batch', async () => {
+    const json = (text: string, finishReason?: string) =>
+      JSON.stringify({ response: { candidates: [{ content: { role: 'model', parts: [{ text }] }, ...(finishReason ? { finishReason } : {}) }] }, traceId: 't' });
+    const chunks = [json('a'), json('b'), json('c', 'STOP')];
     const parse = vi.spyOn(JSON, 'parse');
-    const events = decodeGeminiUpstreamStream(bytes(wrapped('a') + wrapped('b') + wrapped('c', 'STOP')), { now: () => 0, unwrapChunk: unwrapCodeAssistChunk });
+    const events = decodeGeminiUpstreamStream(bytes(chunks.map((chunk) => `data: ${chunk}\r\n\r\n`).join('')), { now: () => 0, unwrapChunk: unwrapCodeAssistChunk });
     const batches = await collect({ [Symbol.asyncIterator]: () => eventBatches(events) });
-    expect(parse).toHaveBeenCalledTimes(3);
+    const parsedWhole = chunks.map((chunk) => parse.mock.calls.filter(([text]) => text === chunk).length);
     parse.mockRestore();
+    // 'b' repeats 'a' but for its text: decoded from that string alone.
+    expect(parsedWhole).toEqual([1, 0, 1]);
     expect(batches.map((batch) => batch.map((event) => event.type))).toEqual([
       ['start', 'text-start', 'text-delta', 'text-delta', 'text-delta'],
       ['text-end', 'finish'],

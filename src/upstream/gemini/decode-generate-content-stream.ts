@@ -1,5 +1,6 @@
 import { BatchedEvents } from '../../canonical/event-batches.js';
 import { GatewayError, type FinishReason, type StreamEvent, type Usage } from '../../canonical/index.js';
+import { JsonStringSlot } from '../json-string-slot.js';
 import { readSseBatches } from '../read-sse-events.js';
 import { upstreamStreamFailure } from '../stream-failure.js';
 import { decodeGeminiStreamError } from './decode-gemini-error.js';
@@ -20,6 +21,36 @@ export interface DecodeGeminiStreamOptions {
    * batches per network read.
    */
   unwrapChunk?: (chunk: unknown) => unknown;
+}
+
+/** `candidates[0].content.parts[0].text` of a chunk already unwrapped. */
+function firstPartText(chunk: unknown): unknown {
+  if (!isObject(chunk) || !Array.isArray(chunk['candidates'])) return undefined;
+  const candidate: unknown = chunk['candidates'][0];
+  if (!isObject(candidate) || !isObject(candidate['content']) || !Array.isArray(candidate['content']['parts'])) return undefined;
+  const part: unknown = candidate['content']['parts'][0];
+  return isObject(part) ? part['text'] : undefined;
+}
+
+/**
+ * A chunk whose decoding depends on nothing but its text: one candidate (index 0) with one part
+ * that is a non-empty plain text, no finishReason, no prompt feedback. A later chunk equal to it
+ * but for that text (see JsonStringSlot) decodes to one text delta: its usage snapshot, model and
+ * response id are the same bytes, so they say what this chunk's said. Gemini repeats such chunks
+ * while `usageMetadata` stays the same (often all but the last); when it changes on every chunk the
+ * slot stops trying after three misses.
+ */
+function isTextOnlyChunk(chunk: Json): boolean {
+  if (isObject(chunk['promptFeedback'])) return false;
+  const candidates = chunk['candidates'];
+  if (!Array.isArray(candidates) || candidates.length !== 1 || !isObject(candidates[0])) return false;
+  const candidate = candidates[0];
+  if ((candidate['index'] !== undefined && candidate['index'] !== 0) || candidate['finishReason'] !== undefined) return false;
+  const content = candidate['content'];
+  if (!isObject(content) || !Array.isArray(content['parts']) || content['parts'].length !== 1) return false;
+  const part: unknown = content['parts'][0];
+  if (!isObject(part) || typeof part['text'] !== 'string' || part['text'] === '') return false;
+  return Object.keys(part).length === 1;
 }
 
 interface OpenBlock {
@@ -56,6 +87,9 @@ async function* decodeBatches(body: AsyncIterable<Uint8Array>, options: DecodeGe
   let blocked = false;
   let usage: Usage | undefined;
   let out: StreamEvent[] = [];
+  const textChunk = new JsonStringSlot('text', (document) => firstPartText(unwrap(document)));
+  /** The usage snapshot of the chunk `textChunk` learnt: a repeat carries the same bytes. */
+  let textChunkUsage: Usage | undefined;
 
   const close = (): void => {
     if (open === undefined) return;
@@ -107,6 +141,14 @@ async function* decodeBatches(body: AsyncIterable<Uint8Array>, options: DecodeGe
       for (const sse of batch) {
         const data = sse.data.trim();
         if (data === '') continue;
+        if (started) {
+          const text = textChunk.match(data);
+          if (text !== undefined) {
+            usage = textChunkUsage ?? usage;
+            if (text !== '') extend('text', text);
+            continue;
+          }
+        }
         let chunk: unknown;
         try {
           chunk = JSON.parse(data);
@@ -122,6 +164,10 @@ async function* decodeBatches(body: AsyncIterable<Uint8Array>, options: DecodeGe
           out.push({ type: 'error', error: decodeGeminiStreamError(chunk, now()) });
           yield out;
           return;
+        }
+        if (isTextOnlyChunk(chunk)) {
+          textChunk.learn(data);
+          textChunkUsage = decodeGeminiUsage(chunk['usageMetadata']);
         }
         if (!started) {
           started = true;

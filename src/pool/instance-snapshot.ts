@@ -16,23 +16,31 @@ export function snapshotInstance(instance: PoolInstance, now: number): StatSnaps
   return refreshSnapshot(instance, now, {});
 }
 
+/** The seed's `isHealthy` as the file should say it now (a disabled instance keeps the file's). */
+function persistedHealthy(instance: PoolInstance, now: number): unknown {
+  return instance.disabled ? (instance.record.isHealthy ?? true) : instance.isHealthy(now);
+}
+
+function coolingAt(instance: PoolInstance, now: number): boolean {
+  return instance.health.cooling && instance.health.until > now;
+}
+
 /**
  * `snapshotInstance` written into `into` (the instance's previous snapshot) instead of a new
- * object. The stats writer snapshots every changed instance on every write; with 10,000
- * instances the new objects, kept as "what the file says", survived into V8's old generation
- * write after write and set off a full garbage collection after nearly every write (each a
- * stall of several milliseconds). A field once written stays: the file then has it too, so
- * `snapshotInstance` would write it as well.
+ * object: the stats writer snapshots every changed instance on every write, and with 10,000
+ * instances those objects, kept as "what the file says", were garbage by the next write. A field
+ * once written stays (as null when empty): the file has it from then on, so a fresh snapshot of
+ * the file's entry would carry it too.
  */
 export function refreshSnapshot(instance: PoolInstance, now: number, into: StatSnapshot): StatSnapshot {
   const { stats, health, record } = instance;
-  into.isHealthy = instance.disabled ? (record.isHealthy ?? true) : instance.isHealthy(now);
+  into.isHealthy = persistedHealthy(instance, now);
   into.lastUsed = iso(stats.lastUsed);
   into.usageCount = stats.usageCount;
   into.errorCount = stats.errorCount;
   into.lastErrorTime = iso(stats.lastErrorTime);
   if (stats.lastErrorMessage !== null || 'lastErrorMessage' in record || 'lastErrorMessage' in into) into.lastErrorMessage = stats.lastErrorMessage;
-  const cooling = health.cooling && health.until > now;
+  const cooling = coolingAt(instance, now);
   if (cooling || 'cooldownUntil' in record || 'cooldownUntil' in into) into.cooldownUntil = cooling ? iso(health.until) : null;
   if (cooling || 'cooldownReason' in record || 'cooldownReason' in into) into.cooldownReason = cooling ? health.reason : null;
   return into;
@@ -43,8 +51,6 @@ export function refreshSnapshot(instance: PoolInstance, now: number, into: StatS
  * recorded since (not dirty): only its health and an expired cooldown change with time alone.
  */
 export function snapshotIsCurrent(instance: PoolInstance, now: number, last: StatSnapshot): boolean {
-  const healthy = instance.disabled ? (instance.record.isHealthy ?? true) : instance.isHealthy(now);
-  if (last.isHealthy !== healthy) return false;
-  const cooling = instance.health.cooling && instance.health.until > now;
-  return cooling || last.cooldownUntil === undefined || last.cooldownUntil === null;
+  if (last.isHealthy !== persistedHealthy(instance, now)) return false;
+  return coolingAt(instance, now) || last.cooldownUntil === undefined || last.cooldownUntil === null;
 }

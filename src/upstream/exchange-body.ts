@@ -1,4 +1,6 @@
-import { TAIL_LIMIT_BYTES, TAIL_LIMIT_MS } from './reusable-body.js';
+/** Most of a finished stream's tail worth reading to keep its connection (a terminating chunk, a trailing newline). */
+export const TAIL_LIMIT_BYTES = 64 * 1024;
+export const TAIL_LIMIT_MS = 1_000;
 
 /** What an ExchangeBody needs from the upstream call that feeds it. */
 export interface BodySource {
@@ -20,8 +22,9 @@ const DONE: IteratorResult<Buffer> = { done: true, value: undefined };
  * (profiles of a converted stream: about a tenth of its CPU).
  *
  * Stopping early (a decoder breaks out at `[DONE]` or `message_stop`) first reads what little is
- * left, so the keep-alive connection goes back to the pool; a tail longer than 64 KiB or slower
- * than a second is cut instead, as reusableBody does for the Readable bodies.
+ * left, so the keep-alive connection goes back to the pool (breaking out of a Readable's iterator
+ * destroyed it, and every streamed request paid a new TCP connection); a tail longer than 64 KiB
+ * or slower than a second is cut instead.
  */
 export class ExchangeBody implements AsyncIterableIterator<Buffer> {
   readonly #source: BodySource;

@@ -51,7 +51,7 @@ export class CodeAssistClient {
       () => options.signal,
       (token) => {
         const { path, headers, body } = this.head({ ...call, method: 'POST' }, token);
-        return this.http.postJson(path, headers, body!, options);
+        return this.http.postJson(path, headers, body ?? '', options);
       },
     );
   }

@@ -1,5 +1,5 @@
 import { BatchedEvents } from '../../canonical/event-batches.js';
-import { GatewayError, type FinishReason, type StreamEvent, type Usage } from '../../canonical/index.js';
+import { type FinishReason, type StreamEvent, type Usage } from '../../canonical/index.js';
 import type { KiroEventFrame } from '../../wire/kiro/index.js';
 import { mapTransportError } from '../map-transport-error.js';
 import { decodeKiroStreamError, isKiroErrorEvent } from './decode-kiro-error.js';
@@ -17,7 +17,6 @@ export interface DecodeKiroStreamOptions {
   /** Input tokens to report when Kiro reports none. */
   estimatedInputTokens?: number;
   now?: () => number;
-  signal?: AbortSignal;
 }
 
 type Json = Record<string, unknown>;
@@ -181,7 +180,7 @@ async function* decodeBatches(frames: AsyncIterable<readonly KiroEventFrame[]>, 
     }
   } catch (error) {
     close();
-    const failure = error instanceof GatewayError ? error : mapTransportError(error, options.signal, 'reading the Kiro event stream');
+    const failure = mapTransportError(error, undefined, 'reading the Kiro event stream');
     out.push({ type: 'error', error: failure });
     yield out;
     return;

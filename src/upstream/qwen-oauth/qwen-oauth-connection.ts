@@ -88,10 +88,15 @@ export function createQwenOAuthConnection(options: QwenConnectionOptions): Upstr
     }
   }
 
+  /** A non-streaming chat completion's parsed answer. */
+  function postChat(body: string, call: CallOptions): Promise<unknown> {
+    return withToken(call, (token, upstream) => upstream.postJson('/chat/completions', headers(token, false, undefined), body, call));
+  }
+
   return {
     async generate(request: ChatRequest, call: CallOptions) {
       const body = JSON.stringify(encodeOpenAIUpstreamRequest({ ...request, stream: false }));
-      return decodeOpenAIUpstreamResponse(await withToken(call, (token, upstream) => upstream.postJson('/chat/completions', headers(token, false, undefined), body, call)));
+      return decodeOpenAIUpstreamResponse(await postChat(body, call));
     },
     async stream(request: ChatRequest, call: CallOptions) {
       const body = JSON.stringify(encodeOpenAIUpstreamRequest({ ...request, stream: true }));
@@ -104,7 +109,7 @@ export function createQwenOAuthConnection(options: QwenConnectionOptions): Upstr
     async probe(model: string, call: CallOptions) {
       // No models endpoint works with OAuth tokens: a one-token completion is the cheapest proof.
       const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1, stream: false });
-      await withToken(call, (token, upstream) => upstream.postJson('/chat/completions', headers(token, false, undefined), body, call));
+      await postChat(body, call);
     },
     async close() {
       // Connections belong to the shared agent; nothing per instance to release.

@@ -9,6 +9,7 @@ import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
 import type { Demo } from './demo/start-demo.js';
 import { addLoginCommand } from './login/login-command.js';
+import { deprioritiseHelperThreads } from './process/deprioritise-helper-threads.js';
 
 function integer(name: string) {
   return (value: string): number => {
@@ -93,6 +94,11 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
+
+  // After start-up, so that the request log's worker and libuv's pool exist already.
+  const helpers = await deprioritiseHelperThreads({ nice: config.HELPER_THREAD_NICE });
+  if (helpers.applied) logger.info({ threads: helpers.threads.length, nice: config.HELPER_THREAD_NICE }, 'one CPU: helper threads run below the event loop');
+  else logger.debug({ reason: helpers.reason }, 'helper threads keep their priority');
 
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`poolgate listening on ${gateway.url}`);

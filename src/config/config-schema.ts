@@ -51,6 +51,12 @@ export const configSchema = z
     /** Watch config.json and provider_pools.json and apply edits without a restart. */
     HOT_RELOAD: z.boolean().default(true),
 
+    /**
+     * Nice value for the process's helper threads (V8's collector and compiler, libuv's pool, the
+     * request log's worker) when the process may run on one CPU only; 0 leaves them alone.
+     */
+    HELPER_THREAD_NICE: z.number().int().min(0).max(19).default(10),
+
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     /** Serve Prometheus metrics at GET /metrics (gateway key required). */

@@ -60,6 +60,12 @@ export class PoolRegistry {
   private readonly unwritten = new WeakSet<PoolInstance>();
   private readonly affinity: SessionAffinity;
   private readonly events: PoolEvents;
+  /**
+   * Made once here, not where pools are built: a closure made inside `apply` kept that call's
+   * whole plan alive for as long as its pool lived (every record and connection of the file as
+   * first loaded, even after a credential edit replaced them).
+   */
+  private readonly cooldown = (): CooldownSettings => cooldownSettings(this.deps.config());
 
   constructor(private readonly deps: PoolRegistryDeps) {
     const config = deps.config();
@@ -156,7 +162,7 @@ export class PoolRegistry {
       const next =
         pool && pool.strategy === strategy && pool.hasAffinity === config.SESSION_AFFINITY
           ? pool
-          : new ProviderPool(plan.key, plan.type, createSelector(strategy, this.deps.random), () => cooldownSettings(this.deps.config()), this.deps.now, this.events, config.SESSION_AFFINITY ? this.affinity : undefined, strategy);
+          : new ProviderPool(plan.key, plan.type, createSelector(strategy, this.deps.random), this.cooldown, this.deps.now, this.events, config.SESSION_AFFINITY ? this.affinity : undefined, strategy);
       next.setMembers(members);
       nextPools.set(plan.key, next);
     }

@@ -52,8 +52,9 @@ export const configSchema = z
     HOT_RELOAD: z.boolean().default(true),
 
     /**
-     * Nice value for the process's helper threads (V8's collector and compiler, libuv's pool, the
-     * request log's worker) when the process may run on one CPU only; 0 leaves them alone.
+     * How much nicer than the event loop the process's other threads (V8's collector and compiler,
+     * libuv's pool, the request log's worker) run when the process may use one CPU only; 0 leaves
+     * them alone.
      */
     HELPER_THREAD_NICE: z.number().int().min(0).max(19).default(10),
 

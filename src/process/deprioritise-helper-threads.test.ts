@@ -27,9 +27,10 @@ process.stdout.write(JSON.stringify({ pid: process.pid, outcome, nice }));
 process.exit(0);
 `;
 
-function runChild(env: Record<string, string>): Promise<{ pid: number; outcome: { applied: boolean; threads: number[]; reason?: string }; nice: Record<string, number> }> {
+function runChild(env: Record<string, string>, niceness = 0): Promise<{ pid: number; outcome: { applied: boolean; threads: number[]; reason?: string }; nice: Record<string, number> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], {
+    const argv = [process.execPath, '--import', 'tsx', '--input-type=module', '-e', CHILD];
+    const child = spawn(niceness ? 'nice' : argv[0]!, niceness ? ['-n', String(niceness), ...argv] : argv.slice(1), {
       env: { ...process.env, MODULE, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -50,6 +51,14 @@ describe.skipIf(!linux)('deprioritiseHelperThreads', () => {
     expect(nice[String(pid)]).toBe(0);
     for (const tid of others) expect(nice[tid], `thread ${tid}`).toBe(10);
     expect(outcome.threads.sort()).toEqual(others.map(Number).sort());
+  });
+
+  it('is relative to the event loop\'s own priority: a gateway started with nice keeps its helpers below it', async () => {
+    const { pid, outcome, nice } = await runChild({ NICE: '10', CPUS: '1' }, 3);
+    expect(outcome.applied).toBe(true);
+    expect(nice[String(pid)]).toBe(3);
+    const others = Object.keys(nice).filter((tid) => Number(tid) !== pid);
+    for (const tid of others) expect(nice[tid], `thread ${tid}`).toBe(13);
   });
 
   it('leaves every thread alone with more than one CPU, or when set to 0', async () => {

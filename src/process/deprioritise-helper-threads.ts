@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { availableParallelism, getPriority, setPriority } from 'node:os';
 
 export interface HelperThreadsOptions {
-  /** Nice value for every thread but the event loop's; 0 leaves them alone. */
+  /** How much nicer than the event loop's thread every other thread runs; 0 leaves them alone. */
   nice: number;
   /** CPUs this process may run on; the default is what its affinity mask allows. */
   cpus?: number;
@@ -31,9 +31,10 @@ export interface HelperThreadsOutcome {
  * moved; they still get the CPU whenever the loop is idle (and, at nice 10, about a tenth of it
  * when it never is).
  *
- * Linux only: there a thread's nice value is its own (setpriority on a thread id), which POSIX
- * leaves undefined. Threads started later inherit the priority of the thread that starts them,
- * so this runs once, after the gateway is up and its worker has started.
+ * Relative to the event loop's own priority: a gateway started with `nice` must not end up with
+ * helpers that outrank its loop. Linux only: there a thread's nice value is its own (setpriority
+ * on a thread id), which POSIX leaves undefined. Threads started later inherit the priority of the
+ * thread that starts them, so this runs once, after the gateway is up and its worker has started.
  */
 export async function deprioritiseHelperThreads(options: HelperThreadsOptions): Promise<HelperThreadsOutcome> {
   const { nice, cpus = availableParallelism(), taskDir = '/proc/self/task', mainThreadId = process.pid } = options;
@@ -45,13 +46,19 @@ export async function deprioritiseHelperThreads(options: HelperThreadsOptions): 
   } catch {
     return { applied: false, reason: `${taskDir} cannot be read (not Linux?)`, threads: [] };
   }
+  let target: number;
+  try {
+    target = Math.min(19, getPriority(mainThreadId) + nice);
+  } catch {
+    return { applied: false, reason: `the priority of thread ${mainThreadId} cannot be read`, threads: [] };
+  }
   const threads: number[] = [];
   for (const entry of entries) {
     const tid = Number(entry);
     if (!Number.isInteger(tid) || tid === mainThreadId) continue;
     try {
       // Never raise a priority someone lowered further (that would also need privileges).
-      if (getPriority(tid) < nice) setPriority(tid, nice);
+      if (getPriority(tid) < target) setPriority(tid, target);
       threads.push(tid);
     } catch {
       // The thread ended between listing and setting: nothing to do.
